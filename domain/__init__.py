@@ -1,0 +1,1 @@
+"""The write side: the Thread aggregate, its events and the Threads application."""

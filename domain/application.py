@@ -1,0 +1,225 @@
+"""The Threads application: the only writer of the thread log.
+
+Every command loads a thread, lets the aggregate decide, saves what it recorded and
+returns the log position (notification id) of the last event saved, or None when the
+command had nothing to record. A version conflict (another writer saved first) re-runs
+the command on fresh state, a bounded number of times.
+"""
+
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, Mapper, Recording
+from eventsourcing.utils import Environment, EnvType
+
+from threadlog.domain import events as ev
+from threadlog.domain.codec import MsgspecMapper, Snapshot
+from threadlog.domain.errors import ConcurrencyError, RunRejectedError, ThreadExistsError, ThreadNotFoundError
+from threadlog.domain.history import live_checkpoints
+from threadlog.domain.thread import Thread, project_thread
+
+T = TypeVar("T")
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Threads(Application[UUID]):
+    name = "threads"  # names the tables: never change it
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Thread: 100}
+    snapshotting_projectors: ClassVar[dict[type[Any], Any]] = {Thread: project_thread}
+    snapshot_class = Snapshot
+    command_attempts = 50
+    lock_stripes = 64
+
+    def __init__(self, env: EnvType, *, clock: Clock = utc_now, max_attempts: int = 3) -> None:
+        self.clock = clock
+        self.max_attempts = max_attempts
+        self._locks = [threading.Lock() for _ in range(self.lock_stripes)]
+        self._listeners: list[Callable[[int], None]] = []
+        super().__init__(env)
+
+    def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
+        # Configuration is passed in explicitly; unlike the library default, the
+        # process environment is not read here (ops/settings.py reads it, once).
+        return Environment(name, {"IS_SNAPSHOTTING_ENABLED": "y", **(env or {})})
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return MsgspecMapper(compressor=self.factory.compressor(), cipher=self.factory.cipher())
+
+    def add_listener(self, listener: Callable[[int], None]) -> None:
+        """Call `listener(position)` after each save in this process (wakes local readers)."""
+        self._listeners.append(listener)
+
+    def _notify(self, recordings: list[Recording[UUID]]) -> None:
+        if recordings:
+            for listener in self._listeners:
+                listener(recordings[-1].notification.id)
+
+    # -- thread commands ------------------------------------------------------------
+
+    def create_thread(
+        self, thread_id: UUID, *, metadata: dict[str, Any] | None = None, graph_id: str | None = None
+    ) -> int:
+        """Create a thread (or give a deleted thread's id a new life); ThreadExistsError if live."""
+        with self._lock(thread_id):
+            try:
+                thread = self._load(thread_id)
+            except ThreadNotFoundError:
+                thread = Thread.create(thread_id, now=self.clock(), metadata=metadata, graph_id=graph_id)
+                return self._save_new(thread)
+            if not thread.deleted:
+                raise ThreadExistsError(thread_id)
+            thread.recreate(now=self.clock(), metadata=metadata)
+            return self._save_new(thread)
+
+    def copy_thread(self, source_id: UUID, new_id: UUID) -> int:
+        """Copy a thread's metadata and live checkpoints (not its runs) to a new thread."""
+        source = self._load(source_id)
+        if source.deleted:
+            raise ThreadNotFoundError(source_id)
+        copy = Thread.create(new_id, now=self.clock(), metadata=source.metadata, graph_id=source.graph_id,
+                             copied_from=source_id)
+        history = self.events.get(source_id, lte=source.version)
+        for checkpoint, writes in live_checkpoints(history):
+            copy.copy_checkpoint(checkpoint, writes, now=self.clock())
+        return self._save_new(copy)
+
+    def update_metadata(self, thread_id: UUID, patch: dict[str, Any]) -> int:
+        return self._command(thread_id, lambda t: t.update_metadata(patch, now=self.clock()))[0]
+
+    def update_state(self, thread_id: UUID, checkpoint: ev.SavedCheckpoint, as_node: str | None = None) -> int:
+        return self._command(thread_id, lambda t: t.update_state(checkpoint, as_node, now=self.clock()))[0]
+
+    def delete_thread(self, thread_id: UUID, reason: str = "") -> int:
+        return self._command(thread_id, lambda t: t.delete(reason, now=self.clock()))[0]
+
+    # -- run commands -----------------------------------------------------------------
+
+    def create_run(
+        self,
+        thread_id: UUID,
+        *,
+        run_id: UUID,
+        assistant_id: UUID,
+        strategy: ev.Strategy = "enqueue",
+        after_seconds: float = 0,
+        kwargs: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> int:
+        """Create a pending run; RunRejectedError (after recording RunRejected) on reject."""
+
+        def decide(thread: Thread) -> ev.RunCreated | ev.RunRejected:
+            now = self.clock()
+            return thread.create_run(
+                run_id=run_id, assistant_id=assistant_id, strategy=strategy, now=now,
+                not_before=now + timedelta(seconds=after_seconds), kwargs=kwargs, metadata=metadata,
+            )
+
+        position, decision = self._command(thread_id, decide)
+        if isinstance(decision, ev.RunRejected):
+            raise RunRejectedError(run_id, position)
+        return position
+
+    def claim_next_run(self, thread_id: UUID, worker_id: str) -> tuple[int, ev.RunStarted] | None:
+        """Start the thread's next due run for this worker, if no run is running there."""
+        position, started = self._command(thread_id, lambda t: t.start_next_run(worker_id, now=self.clock()))
+        return None if started is None else (position, started)
+
+    def record_progress(self, thread_id: UUID, run_id: UUID, attempt: int, items: list[ev.Progress]) -> int | None:
+        return self._command(thread_id, lambda t: t.record_progress(run_id, attempt, items, now=self.clock()))[0]
+
+    def request_cancel(
+        self, thread_id: UUID, run_id: UUID, action: ev.CancelAction, reason: str = "", by_run_id: UUID | None = None
+    ) -> int:
+        def decide(thread: Thread) -> None:
+            thread.request_cancel(run_id, action, now=self.clock(), reason=reason, by_run_id=by_run_id)
+
+        return self._command(thread_id, decide)[0]
+
+    def record_cancelled(self, thread_id: UUID, run_id: UUID, attempt: int, items: Sequence[ev.Progress] = ()) -> int:
+        """End a running run that stopped on request: interrupted or rolled back, as asked."""
+        return self._finish(thread_id, run_id, attempt, items, lambda t, now: t.record_cancelled(run_id, attempt, now=now))
+
+    def record_succeeded(self, thread_id: UUID, run_id: UUID, attempt: int, items: Sequence[ev.Progress] = ()) -> int:
+        return self._finish(thread_id, run_id, attempt, items, lambda t, now: t.record_succeeded(run_id, attempt, now=now))
+
+    def record_failed(
+        self, thread_id: UUID, run_id: UUID, attempt: int, error: ev.RunError, items: Sequence[ev.Progress] = ()
+    ) -> int:
+        return self._finish(
+            thread_id, run_id, attempt, items, lambda t, now: t.record_failed(run_id, attempt, error, now=now)
+        )
+
+    def record_timed_out(self, thread_id: UUID, run_id: UUID, attempt: int, items: Sequence[ev.Progress] = ()) -> int:
+        return self._finish(thread_id, run_id, attempt, items, lambda t, now: t.record_timed_out(run_id, attempt, now=now))
+
+    def requeue_run(self, thread_id: UUID, run_id: UUID, attempt: int, reason: str) -> int:
+        def decide(thread: Thread) -> None:
+            thread.requeue_run(run_id, attempt, reason, max_attempts=self.max_attempts, now=self.clock())
+
+        return self._command(thread_id, decide)[0]
+
+    # -- reading the write side ---------------------------------------------------------
+
+    def get_thread(self, thread_id: UUID, version: int | None = None) -> Thread:
+        """The thread as it is now, or as it was at `version` (replay)."""
+        try:
+            return self.repository.get(thread_id, version=version, projector_func=project_thread)
+        except AggregateNotFoundError:
+            raise ThreadNotFoundError(thread_id) from None
+
+    # -- the command loop -------------------------------------------------------------------
+
+    def _finish(
+        self, thread_id: UUID, run_id: UUID, attempt: int, items: Sequence[ev.Progress],
+        outcome: Callable[[Thread, datetime], Any],
+    ) -> int:
+        def decide(thread: Thread) -> None:
+            now = self.clock()
+            if items:
+                thread.record_progress(run_id, attempt, list(items), now=now)
+            outcome(thread, now)
+
+        return self._command(thread_id, decide)[0]
+
+    def _command(self, thread_id: UUID, decide: Callable[[Thread], T]) -> tuple[int | None, T]:
+        with self._lock(thread_id):
+            for attempt in range(1, self.command_attempts + 1):
+                thread = self._load(thread_id)
+                result = decide(thread)
+                if not thread.__dict__.get("pending_events"):
+                    return None, result
+                try:
+                    return self._save(thread), result
+                except IntegrityError:
+                    time.sleep(random.uniform(0, 0.002 * attempt))  # noqa: S311 - jitter, not crypto
+        raise ConcurrencyError(thread_id, self.command_attempts)
+
+    def _load(self, thread_id: UUID) -> Thread:
+        return self.get_thread(thread_id)
+
+    def _save(self, thread: Thread) -> int:
+        return self.save(thread)[-1].notification.id
+
+    def _save_new(self, thread: Thread) -> int:
+        try:
+            return self._save(thread)
+        except IntegrityError:
+            raise ThreadExistsError(thread.id) from None
+
+    @contextmanager
+    def _lock(self, thread_id: UUID) -> Iterator[None]:
+        # Commands on one thread in this process take turns, so they don't waste
+        # round trips losing version races to each other; other processes still race.
+        with self._locks[thread_id.int % self.lock_stripes]:
+            yield

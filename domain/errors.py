@@ -1,0 +1,89 @@
+"""Domain errors: the ways a command on a thread can be refused."""
+
+from uuid import UUID
+
+
+class DomainError(Exception):
+    """A command was refused; nothing was recorded unless the error says so."""
+
+
+class NotFoundError(DomainError):
+    """The thing a command names does not exist (or is hidden)."""
+
+
+class ConflictError(DomainError):
+    """The command clashes with the thread's current state."""
+
+
+class ThreadNotFoundError(NotFoundError):
+    def __init__(self, thread_id: UUID) -> None:
+        super().__init__(f"Thread {thread_id} not found")
+        self.thread_id = thread_id
+
+
+class ThreadExistsError(ConflictError):
+    def __init__(self, thread_id: UUID) -> None:
+        super().__init__(f"Thread {thread_id} already exists")
+        self.thread_id = thread_id
+
+
+class ThreadDeletedError(NotFoundError):
+    def __init__(self, thread_id: UUID) -> None:
+        super().__init__(f"Thread {thread_id} not found")
+        self.thread_id = thread_id
+
+
+class RunNotActiveError(NotFoundError):
+    """The run is unknown on this thread, or has already ended."""
+
+    def __init__(self, run_id: UUID) -> None:
+        super().__init__(f"Run {run_id} is not pending or running on this thread")
+        self.run_id = run_id
+
+
+class RunNotRunningError(ConflictError):
+    def __init__(self, run_id: UUID) -> None:
+        super().__init__(f"Run {run_id} is not running")
+        self.run_id = run_id
+
+
+class StaleAttemptError(ConflictError):
+    """A worker wrote for an attempt that is no longer the run's current one (fencing)."""
+
+    def __init__(self, run_id: UUID, attempt: int, current: int) -> None:
+        super().__init__(f"Run {run_id}: attempt {attempt} is stale, current attempt is {current}")
+        self.run_id = run_id
+
+
+class NoCancelRequestedError(ConflictError):
+    def __init__(self, run_id: UUID) -> None:
+        super().__init__(f"Run {run_id} has no matching cancel request")
+        self.run_id = run_id
+
+
+class ThreadBusyError(ConflictError):
+    def __init__(self, thread_id: UUID) -> None:
+        super().__init__(f"Thread {thread_id} has a pending or running run")
+        self.thread_id = thread_id
+
+
+class RunRejectedError(ConflictError):
+    """A double-text with strategy `reject` was refused; RunRejected *was* recorded."""
+
+    MESSAGE = (
+        "Thread is already running a task. Wait for it to finish or choose a "
+        "different multitask strategy."
+    )
+
+    def __init__(self, run_id: UUID, position: int) -> None:
+        super().__init__(self.MESSAGE)
+        self.run_id = run_id
+        self.position = position
+
+
+class ConcurrencyError(ConflictError):
+    """A command kept losing races on one thread; it was given up, nothing recorded."""
+
+    def __init__(self, thread_id: UUID, attempts: int) -> None:
+        super().__init__(f"Thread {thread_id} is too busy: gave up after {attempts} attempts")
+        self.thread_id = thread_id

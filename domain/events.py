@@ -1,0 +1,198 @@
+"""The events of the Thread aggregate: every run and checkpoint transition of a thread.
+
+Stored events are identified by their topic (`threadlog.domain.events:ClassName`), so a
+class here is never renamed or moved, and a field is never removed or retyped; new
+fields always get a default.
+"""
+
+from datetime import datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from msgspec import Struct
+
+CancelAction = Literal["interrupt", "rollback"]
+Strategy = Literal["reject", "enqueue", "interrupt", "rollback"]
+
+
+class ThreadEvent(Struct, frozen=True, kw_only=True):
+    """What every event of a thread carries: its thread, its place and its time."""
+
+    originator_id: UUID
+    originator_version: int
+    timestamp: datetime
+
+
+class ChannelBlob(Struct, frozen=True):
+    """One serialised channel value of a checkpoint, at one channel version."""
+
+    channel: str
+    version: str
+    type: str
+    data: bytes
+
+
+class SavedCheckpoint(Struct, frozen=True, kw_only=True):
+    """A LangGraph checkpoint without its channel values, plus the blobs that changed."""
+
+    checkpoint_ns: str = ""
+    checkpoint_id: str
+    parent_checkpoint_id: str | None = None
+    checkpoint: dict[str, Any]
+    metadata: dict[str, Any] = {}
+    blobs: list[ChannelBlob] = []
+
+
+class ChannelWrite(Struct, frozen=True):
+    """One pending write of a task: LangGraph's (channel, value) with its index."""
+
+    idx: int
+    channel: str
+    type: str
+    data: bytes
+
+
+class TaskWrites(Struct, frozen=True, kw_only=True):
+    """The writes one task made against one checkpoint."""
+
+    checkpoint_ns: str = ""
+    checkpoint_id: str
+    task_id: str
+    task_path: str = ""
+    writes: list[ChannelWrite] = []
+
+
+class StreamChunk(Struct, frozen=True):
+    """One SSE event of a run's output: its event name and its JSON data."""
+
+    event: str
+    data: bytes
+
+
+Progress = SavedCheckpoint | TaskWrites | StreamChunk
+"""What a worker reports while a run executes, recorded under the run's attempt."""
+
+
+class RunError(Struct, frozen=True):
+    """Why a run failed, as the API reports it: `{"error": type, "message": ...}`."""
+
+    error: str
+    message: str
+
+
+class ThreadCreated(ThreadEvent, frozen=True, kw_only=True):
+    metadata: dict[str, Any] = {}
+    graph_id: str | None = None
+    copied_from: UUID | None = None
+
+
+class ThreadMetadataUpdated(ThreadEvent, frozen=True, kw_only=True):
+    patch: dict[str, Any]
+
+
+class ThreadStateUpdated(ThreadEvent, frozen=True, kw_only=True):
+    checkpoint: SavedCheckpoint
+    as_node: str | None = None
+
+
+class ThreadDeleted(ThreadEvent, frozen=True, kw_only=True):
+    reason: str = ""
+
+
+class RunCreated(ThreadEvent, frozen=True, kw_only=True):
+    run_id: UUID
+    assistant_id: UUID
+    kwargs: dict[str, Any] = {}
+    metadata: dict[str, Any] = {}
+    multitask_strategy: Strategy = "enqueue"
+    not_before: datetime
+
+
+class RunRejected(ThreadEvent, frozen=True, kw_only=True):
+    run_id: UUID
+    assistant_id: UUID
+    reason: str
+    active_run_ids: list[UUID] = []
+    metadata: dict[str, Any] = {}
+
+
+class RunStarted(ThreadEvent, frozen=True, kw_only=True):
+    run_id: UUID
+    attempt: int
+    worker_id: str
+
+
+class CheckpointSaved(ThreadEvent, frozen=True, kw_only=True):
+    run_id: UUID
+    attempt: int
+    checkpoint: SavedCheckpoint
+
+
+class WritesSaved(ThreadEvent, frozen=True, kw_only=True):
+    run_id: UUID
+    attempt: int
+    writes: TaskWrites
+
+
+class OutputStreamed(ThreadEvent, frozen=True, kw_only=True):
+    """One chunk of a run's stream output, kept so a stream can resume from the log."""
+
+    run_id: UUID
+    attempt: int
+    chunk: StreamChunk
+
+
+class CheckpointCopied(ThreadEvent, frozen=True, kw_only=True):
+    """A checkpoint taken over from the thread this one was copied from."""
+
+    checkpoint: SavedCheckpoint
+    writes: list[TaskWrites] = []
+
+
+class RunCancelRequested(ThreadEvent, frozen=True, kw_only=True):
+    run_id: UUID
+    action: CancelAction
+    reason: str = ""
+    by_run_id: UUID | None = None
+
+
+class RunInterrupted(ThreadEvent, frozen=True, kw_only=True):
+    run_id: UUID
+    attempt: int = 0
+    reason: str = ""
+    by_run_id: UUID | None = None
+
+
+class RunRolledBack(ThreadEvent, frozen=True, kw_only=True):
+    run_id: UUID
+    attempt: int = 0
+    restored_checkpoint_id: str | None = None
+    reason: str = ""
+    by_run_id: UUID | None = None
+
+
+class RunSucceeded(ThreadEvent, frozen=True, kw_only=True):
+    run_id: UUID
+    attempt: int
+
+
+class RunFailed(ThreadEvent, frozen=True, kw_only=True):
+    run_id: UUID
+    attempt: int
+    error: RunError
+
+
+class RunTimedOut(ThreadEvent, frozen=True, kw_only=True):
+    run_id: UUID
+    attempt: int
+
+
+class RunRequeued(ThreadEvent, frozen=True, kw_only=True):
+    """A run goes back to pending under a new attempt number (its old one is fenced off)."""
+
+    run_id: UUID
+    attempt: int
+    reason: str = ""
+
+
+RUN_OUTCOMES = (RunInterrupted, RunRolledBack, RunSucceeded, RunFailed, RunTimedOut)

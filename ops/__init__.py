@@ -1,0 +1,1 @@
+"""Operations: settings, the command line, wiring, migrations and benchmarks."""

@@ -1,0 +1,1 @@
+"""The read side: views kept up to date from the thread log."""

@@ -1,0 +1,54 @@
+"""Shared fixtures: the two stores (embedded SQLite, real PostgreSQL) and the application."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.postgres import postgres_server
+from threadlog.domain.application import Threads
+from threadlog.ops.pgadmin import database_url, scratch_database
+from threadlog.ops.settings import Settings
+from threadlog.ops.store import store_env
+
+STORES = [pytest.param("sqlite"), pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A database of this test session's own on a real PostgreSQL server."""
+    with postgres_server() as server, scratch_database(server, prefix="threadlog_test") as dsn:
+        yield database_url(dsn)
+
+
+@pytest.fixture(params=STORES)
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Settings for one store: a fresh SQLite file, or this session's PostgreSQL database."""
+    if request.param == "postgres":
+        return Settings(database_url=request.getfixturevalue("postgres_url"), data_dir=str(tmp_path))
+    return Settings(data_dir=str(tmp_path))
+
+
+@pytest.fixture
+def postgres_settings(postgres_url: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=postgres_url, data_dir=str(tmp_path))
+
+
+@pytest.fixture
+def make_app(settings: Settings) -> Iterator[type[Threads]]:
+    """Build Threads applications on the store under test; all are closed afterwards."""
+    apps: list[Threads] = []
+
+    def make(**kwargs: object) -> Threads:
+        app = Threads(store_env(settings), **kwargs)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.close()
+
+
+@pytest.fixture
+def app(make_app) -> Threads:
+    return make_app()
