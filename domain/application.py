@@ -82,13 +82,14 @@ class Threads(Application[UUID]):
             thread.recreate(now=self.clock(), metadata=metadata)
             return self._save_new(thread)
 
-    def copy_thread(self, source_id: UUID, new_id: UUID) -> int:
-        """Copy a thread's metadata and live checkpoints (not its runs) to a new thread."""
+    def copy_thread(self, source_id: UUID, new_id: UUID, state: ev.StateSummary | None = None) -> int:
+        """Copy a thread's metadata and live checkpoints (not its runs) to a new thread;
+        `state` is the source's state summary as the read side shows it."""
         source = self._load(source_id)
         if source.deleted:
             raise ThreadNotFoundError(source_id)
         copy = Thread.create(new_id, now=self.clock(), metadata=source.metadata, graph_id=source.graph_id,
-                             copied_from=source_id)
+                             copied_from=source_id, state=state)
         history = self.events.get(source_id, lte=source.version)
         for checkpoint, writes in live_checkpoints(history):
             copy.copy_checkpoint(checkpoint, writes, now=self.clock())
@@ -97,8 +98,11 @@ class Threads(Application[UUID]):
     def update_metadata(self, thread_id: UUID, patch: dict[str, Any]) -> int:
         return self._command(thread_id, lambda t: t.update_metadata(patch, now=self.clock()))[0]
 
-    def update_state(self, thread_id: UUID, checkpoint: ev.SavedCheckpoint, as_node: str | None = None) -> int:
-        return self._command(thread_id, lambda t: t.update_state(checkpoint, as_node, now=self.clock()))[0]
+    def update_state(
+        self, thread_id: UUID, checkpoint: ev.SavedCheckpoint, as_node: str | None = None,
+        state: ev.StateSummary | None = None,
+    ) -> int:
+        return self._command(thread_id, lambda t: t.update_state(checkpoint, as_node, now=self.clock(), state=state))[0]
 
     def delete_thread(self, thread_id: UUID, reason: str = "") -> int:
         return self._command(thread_id, lambda t: t.delete(reason, now=self.clock()))[0]
@@ -146,22 +150,26 @@ class Threads(Application[UUID]):
 
         return self._command(thread_id, decide)[0]
 
-    def record_cancelled(self, thread_id: UUID, run_id: UUID, attempt: int, items: Sequence[ev.Progress] = ()) -> int:
+    def record_cancelled(self, thread_id: UUID, run_id: UUID, attempt: int, *,
+                         items: Sequence[ev.Progress] = (), state: ev.StateSummary | None = None) -> int:
         """End a running run that stopped on request: interrupted or rolled back, as asked."""
-        return self._finish(thread_id, run_id, attempt, items, lambda t, now: t.record_cancelled(run_id, attempt, now=now))
+        return self._finish(thread_id, run_id, attempt, items, lambda t, now: t.record_cancelled(
+            run_id, attempt, now=now, state=state))
 
-    def record_succeeded(self, thread_id: UUID, run_id: UUID, attempt: int, items: Sequence[ev.Progress] = ()) -> int:
-        return self._finish(thread_id, run_id, attempt, items, lambda t, now: t.record_succeeded(run_id, attempt, now=now))
+    def record_succeeded(self, thread_id: UUID, run_id: UUID, attempt: int, *,
+                         items: Sequence[ev.Progress] = (), state: ev.StateSummary | None = None) -> int:
+        return self._finish(thread_id, run_id, attempt, items, lambda t, now: t.record_succeeded(
+            run_id, attempt, now=now, state=state))
 
-    def record_failed(
-        self, thread_id: UUID, run_id: UUID, attempt: int, error: ev.RunError, items: Sequence[ev.Progress] = ()
-    ) -> int:
-        return self._finish(
-            thread_id, run_id, attempt, items, lambda t, now: t.record_failed(run_id, attempt, error, now=now)
-        )
+    def record_failed(self, thread_id: UUID, run_id: UUID, attempt: int, error: ev.RunError, *,
+                      items: Sequence[ev.Progress] = (), state: ev.StateSummary | None = None) -> int:
+        return self._finish(thread_id, run_id, attempt, items, lambda t, now: t.record_failed(
+            run_id, attempt, error, now=now, state=state))
 
-    def record_timed_out(self, thread_id: UUID, run_id: UUID, attempt: int, items: Sequence[ev.Progress] = ()) -> int:
-        return self._finish(thread_id, run_id, attempt, items, lambda t, now: t.record_timed_out(run_id, attempt, now=now))
+    def record_timed_out(self, thread_id: UUID, run_id: UUID, attempt: int, *,
+                         items: Sequence[ev.Progress] = (), state: ev.StateSummary | None = None) -> int:
+        return self._finish(thread_id, run_id, attempt, items, lambda t, now: t.record_timed_out(
+            run_id, attempt, now=now, state=state))
 
     def requeue_run(self, thread_id: UUID, run_id: UUID, attempt: int, reason: str) -> int:
         def decide(thread: Thread) -> None:
@@ -182,13 +190,15 @@ class Threads(Application[UUID]):
 
     def _finish(
         self, thread_id: UUID, run_id: UUID, attempt: int, items: Sequence[ev.Progress],
-        outcome: Callable[[Thread, datetime], Any],
+        record: Callable[[Thread, datetime], Any],
     ) -> int:
+        """Flush a run's last progress and record its outcome, in one save."""
+
         def decide(thread: Thread) -> None:
             now = self.clock()
             if items:
                 thread.record_progress(run_id, attempt, list(items), now=now)
-            outcome(thread, now)
+            record(thread, now)
 
         return self._command(thread_id, decide)[0]
 

@@ -73,6 +73,19 @@ Progress = SavedCheckpoint | TaskWrites | StreamChunk
 """What a worker reports while a run executes, recorded under the run's attempt."""
 
 
+class StateSummary(Struct, frozen=True, kw_only=True):
+    """A thread's state as the API shows it, worked out by whoever holds the graph.
+
+    Recorded when a run ends or state is written, so the read side can show values,
+    pending nodes and interrupts without knowing the graph.
+    """
+
+    checkpoint_id: str | None = None
+    values: bytes = b"null"
+    next: list[str] = []
+    interrupts: bytes = b"{}"
+
+
 class RunError(Struct, frozen=True):
     """Why a run failed, as the API reports it: `{"error": type, "message": ...}`."""
 
@@ -84,6 +97,7 @@ class ThreadCreated(ThreadEvent, frozen=True, kw_only=True):
     metadata: dict[str, Any] = {}
     graph_id: str | None = None
     copied_from: UUID | None = None
+    state: StateSummary | None = None
 
 
 class ThreadMetadataUpdated(ThreadEvent, frozen=True, kw_only=True):
@@ -93,6 +107,7 @@ class ThreadMetadataUpdated(ThreadEvent, frozen=True, kw_only=True):
 class ThreadStateUpdated(ThreadEvent, frozen=True, kw_only=True):
     checkpoint: SavedCheckpoint
     as_node: str | None = None
+    state: StateSummary | None = None
 
 
 class ThreadDeleted(ThreadEvent, frozen=True, kw_only=True):
@@ -161,6 +176,7 @@ class RunInterrupted(ThreadEvent, frozen=True, kw_only=True):
     attempt: int = 0
     reason: str = ""
     by_run_id: UUID | None = None
+    state: StateSummary | None = None
 
 
 class RunRolledBack(ThreadEvent, frozen=True, kw_only=True):
@@ -169,22 +185,26 @@ class RunRolledBack(ThreadEvent, frozen=True, kw_only=True):
     restored_checkpoint_id: str | None = None
     reason: str = ""
     by_run_id: UUID | None = None
+    state: StateSummary | None = None
 
 
 class RunSucceeded(ThreadEvent, frozen=True, kw_only=True):
     run_id: UUID
     attempt: int
+    state: StateSummary | None = None
 
 
 class RunFailed(ThreadEvent, frozen=True, kw_only=True):
     run_id: UUID
     attempt: int
     error: RunError
+    state: StateSummary | None = None
 
 
 class RunTimedOut(ThreadEvent, frozen=True, kw_only=True):
     run_id: UUID
     attempt: int
+    state: StateSummary | None = None
 
 
 class RunRequeued(ThreadEvent, frozen=True, kw_only=True):

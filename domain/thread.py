@@ -65,10 +65,11 @@ class Thread(Struct, kw_only=True, dict=True):
         metadata: dict[str, Any] | None = None,
         graph_id: str | None = None,
         copied_from: UUID | None = None,
+        state: ev.StateSummary | None = None,
     ) -> "Thread":
         thread = cls(id=thread_id, version=0, created_on=now, modified_on=now)
         thread._record(
-            ev.ThreadCreated, now, metadata=metadata or {}, graph_id=graph_id, copied_from=copied_from
+            ev.ThreadCreated, now, metadata=metadata or {}, graph_id=graph_id, copied_from=copied_from, state=state
         )
         return thread
 
@@ -88,11 +89,13 @@ class Thread(Struct, kw_only=True, dict=True):
         self._check_alive()
         self._record(ev.ThreadMetadataUpdated, now, patch=patch)
 
-    def update_state(self, checkpoint: ev.SavedCheckpoint, as_node: str | None, *, now: datetime) -> None:
+    def update_state(
+        self, checkpoint: ev.SavedCheckpoint, as_node: str | None, *, now: datetime, state: ev.StateSummary | None = None
+    ) -> None:
         self._check_alive()
         if self.runs:
             raise ThreadBusyError(self.id)
-        self._record(ev.ThreadStateUpdated, now, checkpoint=checkpoint, as_node=as_node)
+        self._record(ev.ThreadStateUpdated, now, checkpoint=checkpoint, as_node=as_node, state=state)
 
     def delete(self, reason: str, *, now: datetime) -> None:
         """Delete the thread; runs still in flight end `interrupted` so each has one outcome."""
@@ -161,24 +164,28 @@ class Thread(Struct, kw_only=True, dict=True):
         self._check_alive()
         self._cancel(self._active(run_id), action, reason, by_run_id, now)
 
-    def record_cancelled(self, run_id: UUID, attempt: int, *, now: datetime) -> ev.RunInterrupted | ev.RunRolledBack:
+    def record_cancelled(
+        self, run_id: UUID, attempt: int, *, now: datetime, state: ev.StateSummary | None = None
+    ) -> ev.RunInterrupted | ev.RunRolledBack:
         """The worker stopped a running run because it was asked to: end it as asked."""
         run = self._running(run_id, attempt)
         if run.cancel is None:
             raise NoCancelRequestedError(run_id)
-        return self._end_cancelled(run, now)
+        return self._end_cancelled(run, now, state)
 
-    def record_succeeded(self, run_id: UUID, attempt: int, *, now: datetime) -> None:
+    def record_succeeded(self, run_id: UUID, attempt: int, *, now: datetime, state: ev.StateSummary | None = None) -> None:
         self._running(run_id, attempt)
-        self._record(ev.RunSucceeded, now, run_id=run_id, attempt=attempt)
+        self._record(ev.RunSucceeded, now, run_id=run_id, attempt=attempt, state=state)
 
-    def record_failed(self, run_id: UUID, attempt: int, error: ev.RunError, *, now: datetime) -> None:
+    def record_failed(
+        self, run_id: UUID, attempt: int, error: ev.RunError, *, now: datetime, state: ev.StateSummary | None = None
+    ) -> None:
         self._running(run_id, attempt)
-        self._record(ev.RunFailed, now, run_id=run_id, attempt=attempt, error=error)
+        self._record(ev.RunFailed, now, run_id=run_id, attempt=attempt, error=error, state=state)
 
-    def record_timed_out(self, run_id: UUID, attempt: int, *, now: datetime) -> None:
+    def record_timed_out(self, run_id: UUID, attempt: int, *, now: datetime, state: ev.StateSummary | None = None) -> None:
         self._running(run_id, attempt)
-        self._record(ev.RunTimedOut, now, run_id=run_id, attempt=attempt)
+        self._record(ev.RunTimedOut, now, run_id=run_id, attempt=attempt, state=state)
 
     def requeue_run(self, run_id: UUID, attempt: int, reason: str, *, max_attempts: int, now: datetime) -> ev.ThreadEvent:
         """Put a run whose worker is gone back in the queue under a new attempt, or fail it."""
@@ -217,9 +224,13 @@ class Thread(Struct, kw_only=True, dict=True):
         if run.status == "pending":
             self._end_cancelled(self.runs[run.run_id], now)
 
-    def _end_cancelled(self, run: ActiveRun, now: datetime) -> ev.RunInterrupted | ev.RunRolledBack:
+    def _end_cancelled(
+        self, run: ActiveRun, now: datetime, state: ev.StateSummary | None = None
+    ) -> ev.RunInterrupted | ev.RunRolledBack:
         assert run.cancel is not None
-        common = dict(run_id=run.run_id, attempt=run.attempt, reason=run.cancel.reason, by_run_id=run.cancel.by_run_id)
+        common = dict(
+            run_id=run.run_id, attempt=run.attempt, reason=run.cancel.reason, by_run_id=run.cancel.by_run_id, state=state
+        )
         if run.cancel.action == "interrupt":
             return self._record(ev.RunInterrupted, now, **common)
         restored = run.base_checkpoint_id if run.started else self.head_checkpoint_id

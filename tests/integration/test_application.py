@@ -77,7 +77,7 @@ def test_a_run_goes_from_pending_to_success_through_the_application(app) -> None
     assert started.run_id == run_id and started.attempt == 1
     assert app.claim_next_run(thread_id, "worker-2") is None
     app.record_progress(thread_id, run_id, 1, [checkpoint("cp-1")])
-    app.record_succeeded(thread_id, run_id, 1, [checkpoint("cp-2", parent="cp-1"), ev.StreamChunk("values", b"{}")])
+    app.record_succeeded(thread_id, run_id, 1, items=[checkpoint("cp-2", parent="cp-1"), ev.StreamChunk("values", b"{}")])
     assert kinds_in_log(app, thread_id)[-4:] == ["CheckpointSaved", "CheckpointSaved", "OutputStreamed", "RunSucceeded"]
     assert app.get_thread(thread_id).runs == {}
     with pytest.raises(RunNotActiveError):
@@ -117,7 +117,7 @@ def test_a_copy_takes_metadata_and_live_checkpoints_but_no_runs(app) -> None:
     app.create_thread(source, metadata={"owner": "ann"})
     app.create_run(source, run_id=run_id, assistant_id=ASSISTANT)
     app.claim_next_run(source, "w")
-    app.record_succeeded(source, run_id, 1, [checkpoint("cp-1"), checkpoint("cp-2", parent="cp-1")])
+    app.record_succeeded(source, run_id, 1, items=[checkpoint("cp-1"), checkpoint("cp-2", parent="cp-1")])
     app.copy_thread(source, copy)
     copied = app.get_thread(copy)
     assert (copied.metadata, copied.runs, copied.head_checkpoint_id) == ({"owner": "ann"}, {}, "cp-2")

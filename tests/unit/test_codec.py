@@ -36,7 +36,8 @@ def every_event() -> list[ev.ThreadEvent]:
     g.event(ev.RunCancelRequested, run_id=RUN, action="interrupt", reason="r", by_run_id=uuid4())
     g.event(ev.RunInterrupted, run_id=RUN, attempt=1, reason="r", by_run_id=uuid4())
     g.event(ev.RunRolledBack, run_id=RUN, attempt=1, restored_checkpoint_id="c0", reason="r")
-    g.event(ev.RunSucceeded, run_id=RUN, attempt=1)
+    g.event(ev.RunSucceeded, run_id=RUN, attempt=1, state=ev.StateSummary(
+        checkpoint_id="c1", values=b'{"messages":[]}', next=["tools"], interrupts=b'{"t":[{"value":1}]}'))
     g.event(ev.RunFailed, run_id=RUN, attempt=2, error=ev.RunError("ValueError", "bad"))
     g.event(ev.RunTimedOut, run_id=RUN, attempt=1)
     g.event(ev.RunRequeued, run_id=RUN, attempt=2, reason="lease expired")
