@@ -33,7 +33,8 @@ class ChannelBlob(Struct, frozen=True):
 
 
 class SavedCheckpoint(Struct, frozen=True, kw_only=True):
-    """A LangGraph checkpoint without its channel values, plus the blobs that changed."""
+    """A LangGraph checkpoint: its dict without channel values, then every channel value
+    serialised (one blob each), so one checkpoint is enough to restore the state."""
 
     checkpoint_ns: str = ""
     checkpoint_id: str

@@ -4,14 +4,14 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from threadlog.domain.application import Threads
+from threadlog.ops import projections_cli
+from threadlog.ops.runtime import Runtime
 from threadlog.ops.settings import Settings, SettingsError
-from threadlog.ops.store import describe_store, store_env
+from threadlog.ops.store import describe_store
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
     try:
         settings = Settings.from_env()
         return args.run(settings, args)
@@ -30,14 +30,16 @@ def _parser() -> argparse.ArgumentParser:
     store.set_defaults(run=_store)
     serve = commands.add_parser("serve", help="open the store and report it (the HTTP API is not built yet)")
     serve.set_defaults(run=_store)
+    projections_cli.add_commands(commands)
     return parser
 
 
 def _store(settings: Settings, args: argparse.Namespace) -> int:
-    with Threads(store_env(settings)) as app:
-        head = app.recorder.max_notification_id() or 0
+    with Runtime(settings) as runtime:
+        head = runtime.app.recorder.max_notification_id() or 0
+        position = runtime.views.position()
     print(f"store: {describe_store(settings)}")
-    print(f"log head: position {head}")
+    print(f"log head: position {head}; views at {position}")
     return 0
 
 

@@ -28,19 +28,27 @@ def describe_store(settings: Settings) -> str:
     """Where the data lives, for people (the password left out)."""
     if not settings.database_url:
         return f"SQLite file {sqlite_path(settings)}"
-    params = _conninfo(settings.database_url)
-    return f"PostgreSQL database {params.get('dbname')} on {params.get('host', 'localhost')}:{params.get('port', 5432)}"
+    params = postgres_params(settings)
+    return f"PostgreSQL database {params['dbname']} on {params['host']}:{params['port']}"
+
+
+def postgres_params(settings: Settings) -> dict[str, str]:
+    """Connection parameters from THREADLOG_DATABASE_URL, with the usual defaults."""
+    params = _conninfo(settings.database_url or "")
+    return {
+        "dbname": params.get("dbname", "postgres"),
+        "host": params.get("host", "localhost"),
+        "port": params.get("port", "5432"),
+        "user": params.get("user", "postgres"),
+        "password": params.get("password", ""),
+    }
 
 
 def _postgres_env(settings: Settings) -> dict[str, str]:
-    params = _conninfo(settings.database_url or "")
+    params = postgres_params(settings)
     return {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "POSTGRES_DBNAME": params.get("dbname", "postgres"),
-        "POSTGRES_HOST": params.get("host", "localhost"),
-        "POSTGRES_PORT": params.get("port", "5432"),
-        "POSTGRES_USER": params.get("user", "postgres"),
-        "POSTGRES_PASSWORD": params.get("password", ""),
+        **{f"POSTGRES_{name.upper()}": value for name, value in params.items()},
         "POSTGRES_POOL_SIZE": str(settings.db_pool_size),
         "POSTGRES_MAX_OVERFLOW": str(settings.db_max_overflow),
         # A checkout that waits longer than this fails (and the library retries it a

@@ -8,6 +8,7 @@ import pytest
 from tests.postgres import postgres_server
 from threadlog.domain.application import Threads
 from threadlog.ops.pgadmin import database_url, scratch_database
+from threadlog.ops.runtime import Runtime
 from threadlog.ops.settings import Settings
 from threadlog.ops.store import store_env
 
@@ -52,3 +53,18 @@ def make_app(settings: Settings) -> Iterator[type[Threads]]:
 @pytest.fixture
 def app(make_app) -> Threads:
     return make_app()
+
+
+@pytest.fixture
+def runtime(settings: Settings) -> Iterator[Runtime]:
+    """The application, its views and a running follower, on the store under test."""
+    with Runtime(settings).start() as runtime:
+        yield runtime
+
+
+@pytest.fixture
+def idle_runtime(settings: Settings) -> Iterator[Runtime]:
+    """Like `runtime`, but nothing follows the log: tests project by hand."""
+    with Runtime(settings) as runtime:
+        assert runtime.follower.lock.acquire()
+        yield runtime

@@ -1,0 +1,184 @@
+"""The views' SQL, spoken to SQLite or PostgreSQL through the application's own datastore.
+
+Statements are written once, with `?` placeholders, and adapted per dialect: PostgreSQL
+gets `%s`; SQLite gets UUIDs as text and times as ISO strings. JSON columns come back
+as JSON text on both (never parsed here), booleans as bool, times as datetime.
+"""
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresTrackingRecorder
+from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
+
+Dialect = Literal["sqlite", "postgres"]
+_COLUMN_TYPES: dict[str, dict[str, str]] = {}  # PostgreSQL column types, per table, looked up once
+Row = dict[str, Any]
+
+
+class Cursor:
+    """One transaction's cursor, with the dialect's placeholders and value conversions."""
+
+    def __init__(self, raw: Any, dialect: Dialect) -> None:
+        self.raw = raw
+        self.dialect = dialect
+        if dialect == "postgres":
+            from psycopg.types.string import TextLoader
+
+            raw.adapters.register_loader("jsonb", TextLoader)
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> None:
+        if self.dialect == "postgres":
+            # Prepared statements pay off for repeated DML; DDL cannot be prepared.
+            self.raw.execute(statement.replace("?", "%s"), params, prepare=bool(params))
+        else:
+            self.raw.execute(statement, [_to_sqlite(p) for p in params])
+
+    def executemany(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
+        if not rows:
+            return
+        if self.dialect == "postgres":
+            self.raw.executemany(statement.replace("?", "%s"), rows)
+        else:
+            self.raw.executemany(statement, [[_to_sqlite(p) for p in row] for row in rows])
+
+    def insert_many(self, table: str, rows: Sequence[Sequence[Any]], on_conflict: str = "",
+                    columns: Sequence[str] | None = None) -> None:
+        """`INSERT INTO table (columns) ... {on_conflict}` for many rows in one statement.
+
+        PostgreSQL gets one array per column through `unnest` (one round trip, one
+        prepared statement); SQLite, in-process, gets executemany.
+        """
+        if not rows:
+            return
+        names = f" ({', '.join(columns)})" if columns else ""
+        if self.dialect == "sqlite":
+            marks = ",".join("?" * len(rows[0]))
+            self.executemany(f"INSERT INTO {table}{names} VALUES ({marks}) {on_conflict}", rows)
+            return
+        types = self._column_types(table)
+        types = [types[c] for c in columns] if columns else list(types.values())
+        arrays = ", ".join(f"%b::{t}[]" for t in types)  # binary: no per-element escaping
+        self.raw.execute(f"INSERT INTO {table}{names} SELECT * FROM unnest({arrays}) {on_conflict}",
+                         [list(column) for column in zip(*rows)], prepare=True)
+
+    def select_in(self, table: str, key: str, values: list[Any]) -> list[Row]:
+        """The rows of `table` whose `key` is one of `values`."""
+        if self.dialect == "postgres":
+            self.execute(f"SELECT * FROM {table} WHERE {key} = ANY(?)", [values])
+        else:
+            self.execute(f"SELECT * FROM {table} WHERE {key} IN ({','.join('?' * len(values))})", values)
+        return self.fetchall()
+
+    def _column_types(self, table: str) -> dict[str, str]:
+        if table not in _COLUMN_TYPES:
+            self.raw.execute(
+                "SELECT attname, format_type(atttypid, atttypmod) AS type FROM pg_attribute "
+                "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum", [table])
+            _COLUMN_TYPES[table] = {r["attname"]: r["type"] for r in self.raw.fetchall()}
+        return _COLUMN_TYPES[table]
+
+    def fetchall(self) -> list[Row]:
+        return [dict(row) for row in self.raw.fetchall()]
+
+    def fetchone(self) -> Row | None:
+        row = self.raw.fetchone()
+        return None if row is None else dict(row)
+
+
+class Views:
+    """The views' store: SQL on the application's datastore, and the tracking position.
+
+    Mixed into eventsourcing's tracking recorders (below), so the tracking record is
+    written in the same transaction as the view rows.
+    """
+
+    dialect: Dialect
+    tracking_table: str
+    upstream = "threads"  # the application whose log the views follow
+    datastore: Any
+
+    @contextmanager
+    def transaction(self, *, commit: bool = True) -> Iterator[Cursor]:
+        with self.datastore.transaction(commit=commit) as raw:
+            yield Cursor(raw, self.dialect)
+
+    def query(self, statement: str, params: Sequence[Any] = ()) -> list[Row]:
+        with self.transaction(commit=False) as cursor:
+            cursor.execute(statement, params)
+            return cursor.fetchall()
+
+    def track(self, cursor: Cursor, position: int) -> None:
+        """Record in this transaction that the views reflect the log up to `position`."""
+        self._insert_tracking(cursor.raw, Tracking(self.upstream, position))  # type: ignore[attr-defined]
+
+    def relax_durability(self, cursor: Cursor) -> None:
+        """Let this transaction commit without waiting for its WAL flush (PostgreSQL).
+
+        Safe for the views: rows and tracking position commit together, so a crash can
+        only lose a whole recent batch, which is then projected again from the log.
+        """
+        if self.dialect == "postgres":
+            cursor.execute("SET LOCAL synchronous_commit = off")
+
+    def position(self) -> int:
+        """How far along the log the views are (0 before the first event)."""
+        return self.max_tracking_id(self.upstream) or 0  # type: ignore[attr-defined]
+
+    def position_in(self, cursor: Cursor) -> int:
+        """The views' position as seen by this transaction."""
+        return self._max_tracking_id(self.upstream, cursor.raw) or 0  # type: ignore[attr-defined]
+
+    def reset_position(self, cursor: Cursor) -> None:
+        """Forget how far the views got (before rebuilding them from the start)."""
+        cursor.execute(f"DELETE FROM {self.tracking_table} WHERE application_name = ?", [self.upstream])
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Cursor]:
+        """A read-only transaction that sees one consistent state of every table."""
+        with self.transaction(commit=False) as cursor:
+            if self.dialect == "postgres":
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            yield cursor
+
+
+class SQLiteViews(Views, SQLiteTrackingRecorder):
+    dialect: Dialect = "sqlite"
+    tracking_table = "tracking"
+
+
+class PostgresViews(Views, PostgresTrackingRecorder):
+    dialect: Dialect = "postgres"
+    tracking_table = "views_tracking"
+
+    def __init__(self, datastore: Any, **kwargs: Any) -> None:
+        super().__init__(datastore, tracking_table_name=self.tracking_table, **kwargs)
+
+
+def open_views(datastore: Any) -> Views:
+    """The views on the same store (and connection pool) as the application's log."""
+    views = SQLiteViews(datastore) if isinstance(datastore, SQLiteDatastore) else PostgresViews(datastore)
+    views.create_table()  # the tracking table is eventsourcing's own
+    return views
+
+
+def to_time(value: Any) -> datetime:
+    """A time read from either dialect (SQLite keeps ISO text)."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def to_bool(value: Any) -> bool:
+    return bool(value)
+
+
+def _to_sqlite(value: Any) -> Any:
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        # One fixed UTC format, so ISO strings sort as the times they stand for.
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    return value

@@ -1,0 +1,206 @@
+"""What each event does to the views: threads, runs, checkpoints and the run audit.
+
+`ViewProjector.apply` takes a batch of (log position, event), folds it into row changes
+and writes them with the tracking position in one transaction: a batch is applied
+exactly once, or not at all.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import msgspec
+
+from threadlog.domain import events as ev
+from threadlog.domain.codec import encode
+from threadlog.projections.changes import Changes, dump_json, thread_status
+from threadlog.projections.database import Row, Views
+from threadlog.projections.rowcache import RowCache
+
+Batch = Sequence[tuple[int, ev.ThreadEvent]]
+OUTCOMES = {
+    ev.RunSucceeded: "success",
+    ev.RunFailed: "error",
+    ev.RunTimedOut: "timeout",
+    ev.RunInterrupted: "interrupted",
+    ev.RunRolledBack: "rolled_back",
+}
+
+
+class ViewProjector:
+    CACHED_ROWS = 5000  # per table: threads and runs in flight
+
+    def __init__(self, views: Views, prefix: str) -> None:
+        self.views = views
+        self.prefix = prefix
+        self._threads = RowCache(self.CACHED_ROWS)
+        self._runs = RowCache(self.CACHED_ROWS)
+
+    def apply(self, batch: Batch, *, track: bool = True) -> None:
+        if not batch:
+            return
+        try:
+            changes = self._apply(batch, track)
+        except BaseException:
+            self.forget()
+            raise
+        self._threads.keep(changes.threads)
+        ended = [run_id for run_id, run in changes.runs.items() if run["ended_at"] is not None]
+        self._runs.keep({run_id: run for run_id, run in changes.runs.items() if run["ended_at"] is None})
+        self._runs.drop(ended)
+
+    def forget(self) -> None:
+        """Drop cached rows: after a failed batch, or when another process may have written."""
+        self._threads.clear()
+        self._runs.clear()
+
+    def _apply(self, batch: Batch, track: bool) -> Changes:
+        with self.views.transaction() as cursor:
+            self.views.relax_durability(cursor)
+            changes = Changes(cursor, self.prefix)
+            thread_ids, run_ids = _rows_to_load(batch)
+            changes.threads.update(self._threads.take(thread_ids))
+            changes.runs.update(self._runs.take(run_ids))
+            changes.load(thread_ids - changes.threads.keys(), run_ids - changes.runs.keys())
+            for position, event in batch:
+                _fold(changes, position, event)
+            changes.write()
+            if track:
+                self.views.track(cursor, batch[-1][0])
+        return changes
+
+
+def _rows_to_load(batch: Batch) -> tuple[set[UUID], set[UUID]]:
+    """The threads and runs the batch touches that existed before it."""
+    threads, runs, new_runs = set(), set(), set()
+    for _, event in batch:
+        threads.add(event.originator_id)
+        if isinstance(event, ev.RunCreated):
+            new_runs.add(event.run_id)
+        elif not isinstance(event, ev.RunRejected) and (run_id := getattr(event, "run_id", None)):
+            runs.add(run_id)
+    return threads, runs - new_runs
+
+
+def _fold(changes: Changes, position: int, event: ev.ThreadEvent) -> None:
+    if isinstance(event, ev.ThreadCreated):
+        _thread_created(changes, event)
+        return
+    thread = changes.threads[event.originator_id]
+    thread["updated_at"], thread["version"] = event.timestamp, event.originator_version
+    match event:
+        case ev.ThreadMetadataUpdated():
+            thread["metadata"] = {**thread["metadata"], **event.patch}
+        case ev.ThreadStateUpdated():
+            _add_checkpoint(changes, event, event.checkpoint, None)
+            _settle(thread, event.state, event.timestamp, head=event.checkpoint.checkpoint_id)
+        case ev.CheckpointCopied():
+            _add_checkpoint(changes, event, event.checkpoint, None)
+            for writes in event.writes:
+                _add_writes(changes, event, writes, None)
+        case ev.ThreadDeleted():
+            thread["deleted"] = True
+            changes.deletions.append((event.originator_id, event.originator_version))
+        case ev.RunCreated():
+            changes.runs[event.run_id] = _new_run(event)
+            thread["inflight"] += 1
+        case ev.RunRejected():
+            changes.audit.append(_rejected(event, position))
+        case ev.RunStarted():
+            run = changes.runs[event.run_id]
+            run.update(status="running", attempt=event.attempt, worker_id=event.worker_id, updated_at=event.timestamp)
+            run["started_at"] = run["started_at"] or event.timestamp
+        case ev.CheckpointSaved():
+            _add_checkpoint(changes, event, event.checkpoint, event.run_id)
+        case ev.WritesSaved():
+            _add_writes(changes, event, event.writes, event.run_id)
+        case ev.RunCancelRequested():
+            changes.runs[event.run_id].update(cancel_action=event.action, updated_at=event.timestamp)
+        case ev.RunRequeued():
+            changes.runs[event.run_id].update(status="pending", attempt=event.attempt, worker_id=None,
+                                              updated_at=event.timestamp)
+        case ev.RunSucceeded() | ev.RunFailed() | ev.RunTimedOut() | ev.RunInterrupted() | ev.RunRolledBack():
+            _run_ended(changes, thread, position, event)
+    thread["status"] = thread_status(thread)
+
+
+def _thread_created(changes: Changes, event: ev.ThreadCreated) -> None:
+    if event.originator_id in changes.threads:  # a deleted thread's id taken again
+        changes.resets.append((event.originator_id, event.originator_version))
+    thread = {
+        "thread_id": event.originator_id, "status": "idle", "metadata": event.metadata,
+        "state_values": None, "interrupts": "{}", "next": [], "error": None, "head_checkpoint_id": None,
+        "graph_id": event.graph_id, "copied_from": event.copied_from, "inflight": 0, "last_outcome": None,
+        "created_at": event.timestamp, "updated_at": event.timestamp, "state_updated_at": event.timestamp,
+        "deleted": False, "version": event.originator_version,
+    }
+    if event.state is not None:
+        _settle(thread, event.state, event.timestamp, head=event.state.checkpoint_id)
+    thread["status"] = thread_status(thread)
+    changes.threads[event.originator_id] = thread
+
+
+def _settle(thread: Row, state: ev.StateSummary | None, at: datetime, head: str | None) -> None:
+    """The thread's shown state moves to what the event's summary says."""
+    thread["head_checkpoint_id"] = head
+    if state is not None:
+        thread["state_values"] = state.values.decode()
+        thread["interrupts"] = state.interrupts.decode()
+        thread["next"] = state.next
+        thread["state_updated_at"] = at
+
+
+def _new_run(event: ev.RunCreated) -> Row:
+    return {
+        "run_id": event.run_id, "thread_id": event.originator_id, "assistant_id": event.assistant_id,
+        "status": "pending", "multitask_strategy": event.multitask_strategy, "kwargs": event.kwargs,
+        "metadata": event.metadata, "attempt": 1, "error": None, "cancel_action": None, "worker_id": None,
+        "seq": event.originator_version, "created_at": event.timestamp, "updated_at": event.timestamp,
+        "not_before": event.not_before, "started_at": None, "ended_at": None, "rolled_back": False,
+        "deleted": False,
+    }
+
+
+def _run_ended(changes: Changes, thread: Row, position: int, event: Any) -> None:
+    outcome = OUTCOMES[type(event)]
+    run = changes.runs[event.run_id]
+    error = msgspec.to_builtins(event.error) if isinstance(event, ev.RunFailed) else None
+    run.update(status="interrupted" if outcome == "rolled_back" else outcome, ended_at=event.timestamp,
+               updated_at=event.timestamp, error=error, rolled_back=outcome == "rolled_back")
+    thread["inflight"] -= 1
+    thread["last_outcome"] = outcome
+    thread["error"] = error
+    head = event.restored_checkpoint_id if outcome == "rolled_back" else thread["head_checkpoint_id"]
+    if event.state is not None:
+        head = event.state.checkpoint_id or head
+    _settle(thread, event.state, event.timestamp, head)
+    if outcome == "rolled_back":
+        changes.rollbacks.append((event.originator_id, event.run_id))
+    changes.audit.append((
+        event.run_id, event.originator_id, run["assistant_id"], outcome,
+        getattr(event, "reason", "") or (error or {}).get("message", ""), getattr(event, "by_run_id", None),
+        dump_json(error), run["attempt"], run["multitask_strategy"], run["created_at"], run["started_at"],
+        event.timestamp, position,
+    ))
+
+
+def _rejected(event: ev.RunRejected, position: int) -> tuple:
+    caused_by = event.active_run_ids[0] if event.active_run_ids else None
+    return (event.run_id, event.originator_id, event.assistant_id, "rejected", event.reason, caused_by, None, 0,
+            "reject", event.timestamp, None, event.timestamp, position)
+
+
+def _add_checkpoint(changes: Changes, event: ev.ThreadEvent, saved: ev.SavedCheckpoint, run_id: UUID | None) -> None:
+    thread_id, seq = event.originator_id, event.originator_version
+    changes.checkpoints.append((
+        thread_id, saved.checkpoint_ns, saved.checkpoint_id, saved.parent_checkpoint_id, run_id,
+        encode(saved), dump_json(saved.metadata), seq, event.timestamp, False,
+    ))
+
+
+def _add_writes(changes: Changes, event: ev.ThreadEvent, task: ev.TaskWrites, run_id: UUID | None) -> None:
+    for write in task.writes:
+        row = (event.originator_id, task.checkpoint_ns, task.checkpoint_id, task.task_id, write.idx, write.channel,
+               write.type, write.data, task.task_path, run_id, event.originator_version, False)
+        (changes.special_writes if write.idx < 0 else changes.writes).append(row)
