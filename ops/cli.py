@@ -4,7 +4,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from threadlog.ops import projections_cli
+from threadlog.ops import projections_cli, worker_cli
 from threadlog.ops.runtime import Runtime
 from threadlog.ops.settings import Settings, SettingsError
 from threadlog.ops.store import describe_store
@@ -31,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="open the store and report it (the HTTP API is not built yet)")
     serve.set_defaults(run=_store)
     projections_cli.add_commands(commands)
+    worker_cli.add_command(commands)
     return parser
 
 

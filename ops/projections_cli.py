@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from threadlog.ops.migrations import LIVE_PREFIX, drop, migrate
+from threadlog.ops.migrations import LIVE_PREFIX, drop_all, drop_views, migrate
 from threadlog.ops.progress import ProgressBar
 from threadlog.ops.runtime import Runtime
 from threadlog.ops.settings import Settings
@@ -28,7 +28,7 @@ def rebuild(settings: Settings, args: argparse.Namespace) -> int:
         if not lock.acquire():
             print("threadlog: another process is projecting the views; stop it first", file=sys.stderr)
             return 1
-        drop(runtime.views, LIVE_PREFIX)
+        drop_views(runtime.views)
         with runtime.views.transaction() as cursor:
             runtime.views.reset_position(cursor)
         migrate(runtime.views)
@@ -44,7 +44,7 @@ def check_views(settings: Settings, args: argparse.Namespace) -> int:
         views = runtime.views
 
         def prepare_scratch() -> None:
-            drop(views, SCRATCH_PREFIX)
+            drop_all(views, SCRATCH_PREFIX)
             migrate(views, SCRATCH_PREFIX)
 
         bar = ProgressBar(views.position(), "rebuilding into scratch tables")
@@ -52,7 +52,7 @@ def check_views(settings: Settings, args: argparse.Namespace) -> int:
             position, found = check(runtime.app, views, LIVE_PREFIX, SCRATCH_PREFIX, prepare_scratch, bar.update)
         finally:
             bar.finish()
-            drop(views, SCRATCH_PREFIX)
+            drop_all(views, SCRATCH_PREFIX)
     if found:
         print(f"views differ from a rebuild up to log position {position}:")
         for line in found[:20]:

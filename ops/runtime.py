@@ -1,19 +1,37 @@
-"""The composition root: one process's application, views and log follower, wired."""
+"""The composition root: one process's application, views, follower and workers, wired."""
 
+from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
+
+import anyio.to_thread
 
 from threadlog.domain.application import Threads
+from threadlog.domain.execution.graphs import GraphRegistry
+from threadlog.domain.execution.worker import Worker, WorkerSettings
 from threadlog.ops.migrations import LIVE_PREFIX, migrate
 from threadlog.ops.settings import Settings
 from threadlog.ops.store import postgres_params, sqlite_path, store_env
+from threadlog.projections.checkpoints import CheckpointView
 from threadlog.projections.database import Views, open_views
 from threadlog.projections.follower import Follower
 from threadlog.projections.leadership import AdvisoryLock, FileLock, ProjectorLock
 from threadlog.projections.notify import listener
 from threadlog.projections.projector import ViewProjector
+from threadlog.projections.queue import RunQueueView, WorkerTable
 
 SQLITE_POLL = 0.05  # other processes' writes to the file are not signalled
 POSTGRES_POLL = 1.0  # a safety net behind LISTEN/NOTIFY
+EXAMPLE_GRAPHS = Path(__file__).parent / "examples" / "langgraph.json"
+
+
+def graphs_config_path(settings: Settings) -> Path:
+    """The graphs config: the setting, else ./langgraph.json, else the shipped example."""
+    if settings.graphs_config:
+        return Path(settings.graphs_config)
+    local = Path("langgraph.json")
+    return local if local.exists() else EXAMPLE_GRAPHS
 
 
 class Runtime:
@@ -25,16 +43,45 @@ class Runtime:
         self.views: Views = open_views(self.app.factory.datastore)
         migrate(self.views)
         self.projector = ViewProjector(self.views, LIVE_PREFIX)
+        self.checkpoints = CheckpointView(self.views, LIVE_PREFIX)
+        self.queue = RunQueueView(self.views, LIVE_PREFIX)
         self.follower = Follower(
             self.app, self.views, self.projector, lock=self.projector_lock(),
             poll_interval=POSTGRES_POLL if settings.uses_postgres else SQLITE_POLL,
             listen=listener(self._conninfo(), self.app.recorder.channel_name) if settings.uses_postgres else None,
         )
+        self._graphs: GraphRegistry | None = None
+        self._limiter: anyio.CapacityLimiter | None = None
 
     def projector_lock(self) -> ProjectorLock:
         if self.settings.uses_postgres:
             return AdvisoryLock(self._conninfo())
         return FileLock(Path(sqlite_path(self.settings)).with_suffix(".projector.lock"))
+
+    @property
+    def graphs(self) -> GraphRegistry:
+        if self._graphs is None:
+            self._graphs = GraphRegistry.from_config(graphs_config_path(self.settings))
+        return self._graphs
+
+    def offload(self, function: Callable[..., Any], *args: Any) -> Awaitable[Any]:
+        """Run a blocking call (eventsourcing has no asyncio API) on a worker thread, at most
+        as many at once as the connection pool can serve."""
+        if self._limiter is None:
+            self._limiter = anyio.CapacityLimiter(self.settings.db_pool_size + self.settings.db_max_overflow)
+        return anyio.to_thread.run_sync(partial(function, *args), limiter=self._limiter)
+
+    def worker(self) -> Worker:
+        s = self.settings
+        worker = Worker(
+            self.app, self.graphs, self.checkpoints, self.queue, WorkerTable(self.views, LIVE_PREFIX),
+            WorkerSettings(concurrency=s.worker_concurrency, flush_after=s.worker_flush_ms / 1000,
+                           heartbeat_every=s.heartbeat_seconds, lease_seconds=s.lease_seconds,
+                           run_timeout=s.run_timeout_seconds),
+            offload=self.offload, views_at=self.follower.wait_for,
+        )
+        self.follower.subscribe(worker.on_events)
+        return worker
 
     def start(self) -> "Runtime":
         self.follower.start()

@@ -22,6 +22,12 @@ class Settings(Struct, frozen=True, kw_only=True):
     db_connect_timeout: int = 5
     aggregate_cache_size: int = 1000
     max_attempts: int = 3
+    graphs_config: str | None = None
+    worker_concurrency: int = 10
+    worker_flush_ms: float = 20.0
+    heartbeat_seconds: float = 2.0
+    lease_seconds: float = 10.0
+    run_timeout_seconds: float = 86_400.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":

@@ -18,7 +18,7 @@ from uuid import uuid4
 from threadlog.domain import events as ev
 from threadlog.domain.application import Threads
 from threadlog.ops.bench.report import postgres_server_dsn, print_table, rate
-from threadlog.ops.migrations import LIVE_PREFIX, drop, migrate
+from threadlog.ops.migrations import drop_views, migrate
 from threadlog.ops.pgadmin import database_url, scratch_database
 from threadlog.ops.runtime import Runtime
 from threadlog.ops.settings import Settings
@@ -74,7 +74,7 @@ def read_rates(app: Threads, head: int) -> tuple[float, float]:
 
 
 def catch_up_rate(runtime: Runtime, head: int) -> float:
-    drop(runtime.views, LIVE_PREFIX)
+    drop_views(runtime.views)
     with runtime.views.transaction() as cursor:
         runtime.views.reset_position(cursor)
     migrate(runtime.views)

@@ -7,10 +7,10 @@ creates them; the views are ours. Each migration is a module with VERSION and
 
 from types import ModuleType
 
-from threadlog.ops.migrations import views_0001
+from threadlog.ops.migrations import views_0001, workers_0002
 from threadlog.projections.database import Views
 
-MIGRATIONS: list[ModuleType] = [views_0001]
+MIGRATIONS: list[ModuleType] = [views_0001, workers_0002]
 LIVE_PREFIX = "tl_"
 _LOCK_KEY = 0x7468726561646C6F  # "threadlo": one migrator at a time on PostgreSQL
 
@@ -34,9 +34,18 @@ def migrate(views: Views, prefix: str = LIVE_PREFIX) -> list[int]:
     return applied_now
 
 
-def drop(views: Views, prefix: str) -> None:
-    """Drop every view table under `prefix` (for rebuilds and scratch copies)."""
-    tables = [*(name for m in MIGRATIONS for name in m.TABLE_NAMES), "schema_migrations"]
+def drop_views(views: Views, prefix: str = LIVE_PREFIX) -> None:
+    """Drop the view tables (not the others), so that `migrate` creates them afresh."""
     with views.transaction() as cursor:
-        for name in tables:
+        for migration in MIGRATIONS:
+            if migration.IS_VIEW:
+                for name in migration.TABLE_NAMES:
+                    cursor.execute(f"DROP TABLE IF EXISTS {prefix}{name}")
+                cursor.execute(f"DELETE FROM {prefix}schema_migrations WHERE version = ?", [migration.VERSION])
+
+
+def drop_all(views: Views, prefix: str) -> None:
+    """Drop every table under `prefix` (scratch copies)."""
+    with views.transaction() as cursor:
+        for name in [*(name for m in MIGRATIONS for name in m.TABLE_NAMES), "schema_migrations"]:
             cursor.execute(f"DROP TABLE IF EXISTS {prefix}{name}")

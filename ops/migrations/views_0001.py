@@ -1,6 +1,7 @@
 """Views 1: threads, runs, checkpoints (with their pending writes) and the run audit."""
 
 VERSION = 1
+IS_VIEW = True
 
 _TABLES = {
     "threads": """

@@ -9,7 +9,7 @@ from eventsourcing.persistence import IntegrityError
 
 from tests.integration.views import catch_up, row
 from tests.integration.workload import Workload
-from threadlog.ops.migrations import drop, migrate
+from threadlog.ops.migrations import drop_all, migrate
 from threadlog.ops.runtime import Runtime
 from threadlog.projections import compare
 from threadlog.projections.catchup import read_batch
@@ -18,13 +18,13 @@ from threadlog.projections.database import Cursor
 
 def check_views(runtime: Runtime) -> tuple[int, list[str]]:
     def prepare() -> None:
-        drop(runtime.views, "tlcheck_")
+        drop_all(runtime.views, "tlcheck_")
         migrate(runtime.views, "tlcheck_")
 
     try:
         return compare.check(runtime.app, runtime.views, "tl_", "tlcheck_", prepare)
     finally:
-        drop(runtime.views, "tlcheck_")
+        drop_all(runtime.views, "tlcheck_")
 
 
 def snapshot_of_views(runtime: Runtime) -> dict:

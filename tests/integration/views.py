@@ -7,6 +7,7 @@ import msgspec
 
 from threadlog.ops.runtime import Runtime
 from threadlog.projections.catchup import project_log
+from threadlog.projections.database import to_time
 
 JSON_COLUMNS = {"metadata", "kwargs", "error", "next", "state_values", "interrupts"}
 
@@ -37,5 +38,7 @@ def _plain(found: dict[str, Any]) -> dict[str, Any]:
             value = UUID(value)
         elif key in ("deleted", "rolled_back"):
             value = bool(value)
+        elif (key.endswith("_at") or key == "not_before") and value is not None:
+            value = to_time(value)
         plain[key] = value
     return plain

@@ -1,0 +1,1 @@
+"""Running LangGraph graphs as runs: graphs, the event-sourced checkpointer and workers."""

@@ -1,0 +1,195 @@
+"""A worker: claims pending runs, executes up to `concurrency` of them at once, obeys
+cancel requests, heart-beats so that others can tell it is alive, and sweeps up runs
+whose worker died (requeued under a new attempt, which fences the old worker off).
+"""
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from uuid import UUID
+
+from msgspec import Struct
+
+from threadlog.domain import events as ev
+from threadlog.domain.application import Threads
+from threadlog.domain.errors import DomainError
+from threadlog.domain.execution.graphs import GraphConfigError, GraphRegistry
+from threadlog.domain.execution.runner import RunExecution
+from threadlog.domain.execution.saver import Offload
+from threadlog.domain.ports import CheckpointReader, RunQueue, WorkerRegistry
+
+log = logging.getLogger(__name__)
+WAKING_EVENTS = (ev.RunCreated, ev.RunRequeued, ev.RunSucceeded, ev.RunFailed, ev.RunTimedOut, ev.RunInterrupted,
+                 ev.RunRolledBack)
+
+
+class WorkerSettings(Struct, frozen=True, kw_only=True):
+    concurrency: int = 10
+    flush_after: float = 0.02
+    heartbeat_every: float = 2.0
+    lease_seconds: float = 10.0
+    run_timeout: float = 86_400.0
+    poll_every: float = 1.0
+
+
+class Worker:
+    def __init__(
+        self, app: Threads, graphs: GraphRegistry, reader: CheckpointReader, queue: RunQueue,
+        registry: WorkerRegistry, settings: WorkerSettings, *, offload: Offload,
+        views_at: Callable[[int], bool] = lambda _position: True,
+    ) -> None:
+        self.app, self.graphs, self.reader, self.queue, self.registry = app, graphs, reader, queue, registry
+        self.settings, self.offload, self.views_at = settings, offload, views_at
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.executions: dict[UUID, RunExecution] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._tasks: list[asyncio.Task[None]] = []
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        await self.offload(self.registry.heartbeat, self.worker_id, _now())
+        for loop in (self._claim_loop, self._heartbeat_loop, self._sweep_loop):
+            self._tasks.append(asyncio.create_task(loop()))
+
+    async def stop(self) -> None:
+        """Stop claiming, hand running runs back to the queue at once, and go."""
+        self._stopping = True
+        for task in self._tasks:
+            task.cancel()
+        running = list(self.executions.values())
+        for execution in running:
+            execution.request_shutdown()
+        await asyncio.gather(*(e.task for e in running if e.task), return_exceptions=True)
+        await self.offload(self.registry.forget, self.worker_id)
+
+    # -- what the log says (called from the follower's thread) ----------------------------
+
+    def on_events(self, batch: list[tuple[int, ev.ThreadEvent]]) -> None:
+        if self._loop is None or self._loop.is_closed():
+            return
+        self._loop.call_soon_threadsafe(self._handle, batch)
+
+    def _handle(self, batch: list[tuple[int, ev.ThreadEvent]]) -> None:
+        for _, event in batch:
+            if isinstance(event, ev.RunCancelRequested) and (execution := self.executions.get(event.run_id)):
+                execution.request_cancel(event.action)
+            elif isinstance(event, ev.ThreadDeleted):
+                for execution in self.executions.values():
+                    if execution.run.thread_id == event.originator_id:
+                        execution.request_cancel("interrupt")
+            if isinstance(event, WAKING_EVENTS):
+                self._wake.set()
+
+    # -- claiming and executing ---------------------------------------------------------------
+
+    async def _claim_loop(self) -> None:
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                await self._claim()
+                idle = await self._idle_time()
+            except Exception:
+                log.exception("claiming runs failed; retrying")
+                idle = self.settings.poll_every
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=idle)
+            except TimeoutError:
+                pass
+
+    async def _claim(self) -> None:
+        free = self.settings.concurrency - len(self.executions)
+        if free <= 0:
+            return
+        busy = {e.run.thread_id for e in self.executions.values()}
+        for thread_id in await self.offload(self.queue.due_threads, _now(), free + len(busy)):
+            if thread_id in busy or len(self.executions) >= self.settings.concurrency:
+                continue
+            try:
+                claimed = await self.offload(self.app.claim_next_run, thread_id, self.worker_id)
+            except DomainError:
+                continue
+            if claimed is not None:
+                await self._start(claimed[1], claimed[0])
+
+    async def _start(self, started: ev.RunStarted, position: int) -> None:
+        await self.offload(self.views_at, position)
+        run = await self.offload(self.queue.run, started.run_id)
+        graph_id = run and self.graphs.graph_id_for(run.assistant_id)
+        if run is None or graph_id is None:
+            error = ev.RunError("GraphNotFound", f"no graph for assistant {run and run.assistant_id}")
+            await self.offload(self.app.record_failed, started.originator_id, started.run_id, started.attempt, error)
+            return
+        try:
+            graph = self.graphs.load(graph_id)
+        except GraphConfigError as e:
+            await self.offload(self.app.record_failed, run.thread_id, run.run_id, started.attempt,
+                               ev.RunError("GraphConfigError", str(e)))
+            return
+        execution = RunExecution(self.app, graph, graph_id, self.reader, run, started, offload=self.offload,
+                                 flush_after=self.settings.flush_after, timeout=self.settings.run_timeout)
+        execution.task = asyncio.create_task(self._execute(execution))
+        self.executions[run.run_id] = execution
+
+    async def _execute(self, execution: RunExecution) -> None:
+        try:
+            await execution.execute()
+        except asyncio.CancelledError:
+            pass
+        except Exception:
+            log.exception("run %s: recording its outcome failed", execution.run.run_id)
+        finally:
+            self.executions.pop(execution.run.run_id, None)
+            self._wake.set()
+
+    async def _idle_time(self) -> float:
+        due = await self.offload(self.queue.next_due_time)
+        if due is None:
+            return self.settings.poll_every
+        return max(0.001, min(self.settings.poll_every, (due - _now()).total_seconds()))
+
+    # -- liveness ---------------------------------------------------------------------------
+
+    async def _heartbeat_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.heartbeat_every)
+            try:
+                await self.offload(self.registry.heartbeat, self.worker_id, _now())
+                await self._check_cancels()
+            except Exception:
+                log.exception("heartbeat failed; retrying")
+
+    async def _check_cancels(self) -> None:
+        """A safety net behind the log follower: cancel requests this worker did not hear of."""
+        requested = await self.offload(self.queue.cancel_requests, list(self.executions))
+        for run_id, action in requested.items():
+            if execution := self.executions.get(run_id):
+                execution.request_cancel(action)
+
+    async def _sweep_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.lease_seconds / 2)
+            try:
+                await self._sweep()
+            except Exception:
+                log.exception("sweeping expired leases failed; retrying")
+
+    async def _sweep(self) -> None:
+        for thread_id, run_id, attempt in await self.offload(self.registry.expired_runs, _now(),
+                                                             self.settings.lease_seconds):
+            try:
+                await self.offload(self.app.requeue_run, thread_id, run_id, attempt, "lease expired")
+                log.warning("run %s attempt %s: its worker stopped heart-beating; requeued", run_id, attempt)
+            except DomainError:
+                pass  # someone else requeued or finished it first
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

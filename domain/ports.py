@@ -1,0 +1,75 @@
+"""What the write side needs to read, as protocols: `projections/` implements them.
+
+Execution reads checkpoints, the run queue and worker liveness from the views; the
+dependency points inward (projections import domain), and ops wires the two together.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from msgspec import Struct
+
+from threadlog.domain.events import SavedCheckpoint
+
+
+class StoredWrite(Struct, frozen=True):
+    """A pending write as stored: which task wrote it, where, and by which run."""
+
+    task_id: str
+    task_path: str
+    idx: int
+    channel: str
+    type: str
+    data: bytes
+    run_id: UUID | None = None
+
+
+class StoredCheckpoint(Struct, frozen=True):
+    checkpoint: SavedCheckpoint
+    writes: list[StoredWrite]
+    run_id: UUID | None = None
+
+
+class RunToExecute(Struct, frozen=True):
+    """What a worker needs to know about a run it claimed."""
+
+    run_id: UUID
+    thread_id: UUID
+    assistant_id: UUID
+    kwargs: dict[str, Any]
+    metadata: dict[str, Any]
+
+
+class CheckpointReader(Protocol):
+    def get(self, thread_id: UUID, checkpoint_ns: str, checkpoint_id: str | None) -> StoredCheckpoint | None:
+        """One checkpoint (the latest live one if `checkpoint_id` is None)."""
+
+    def list(
+        self, thread_id: UUID, checkpoint_ns: str | None, *, before: str | None = None,
+        limit: int | None = None, metadata: dict[str, Any] | None = None,
+    ) -> list[StoredCheckpoint]:
+        """Live checkpoints, newest first."""
+
+
+class RunQueue(Protocol):
+    def due_threads(self, now: datetime, limit: int) -> list[UUID]:
+        """Threads with a due pending run and no running one, oldest waiting first."""
+
+    def next_due_time(self) -> datetime | None:
+        """When the next delayed pending run becomes due."""
+
+    def run(self, run_id: UUID) -> RunToExecute | None: ...
+
+    def cancel_requests(self, run_ids: Sequence[UUID]) -> dict[UUID, str]:
+        """Which of these runs have a cancel request, and its action."""
+
+
+class WorkerRegistry(Protocol):
+    def heartbeat(self, worker_id: str, now: datetime) -> None: ...
+
+    def forget(self, worker_id: str) -> None: ...
+
+    def expired_runs(self, now: datetime, lease_seconds: float) -> list[tuple[UUID, UUID, int]]:
+        """(thread, run, attempt) of running runs whose worker stopped heart-beating."""

@@ -1,0 +1,1 @@
+"""The example graph threadlog serves when no langgraph.json is given."""
