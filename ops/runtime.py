@@ -1,11 +1,11 @@
 """The composition root: one process's application, views, follower and workers, wired."""
 
+import asyncio
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import Any
-
-import anyio.to_thread
 
 from threadlog.domain.application import Threads
 from threadlog.domain.execution.graphs import GraphRegistry
@@ -51,7 +51,10 @@ class Runtime:
             listen=listener(self._conninfo(), self.app.recorder.channel_name) if settings.uses_postgres else None,
         )
         self._graphs: GraphRegistry | None = None
-        self._limiter: anyio.CapacityLimiter | None = None
+        # Blocking store calls from async code run here: at most as many at once as the
+        # connection pool can serve, so waiting happens in asyncio, not in the pool.
+        self._executor = ThreadPoolExecutor(settings.db_pool_size + settings.db_max_overflow,
+                                            thread_name_prefix="threadlog-store")
 
     def projector_lock(self) -> ProjectorLock:
         if self.settings.uses_postgres:
@@ -65,11 +68,8 @@ class Runtime:
         return self._graphs
 
     def offload(self, function: Callable[..., Any], *args: Any) -> Awaitable[Any]:
-        """Run a blocking call (eventsourcing has no asyncio API) on a worker thread, at most
-        as many at once as the connection pool can serve."""
-        if self._limiter is None:
-            self._limiter = anyio.CapacityLimiter(self.settings.db_pool_size + self.settings.db_max_overflow)
-        return anyio.to_thread.run_sync(partial(function, *args), limiter=self._limiter)
+        """Run a blocking call (eventsourcing has no asyncio API) on a store thread."""
+        return asyncio.get_running_loop().run_in_executor(self._executor, partial(function, *args))
 
     def worker(self) -> Worker:
         s = self.settings
@@ -89,6 +89,7 @@ class Runtime:
 
     def close(self) -> None:
         self.follower.stop()
+        self._executor.shutdown(wait=True)
         self.app.close()
 
     def __enter__(self) -> "Runtime":

@@ -12,7 +12,7 @@ from langgraph.types import Command
 
 from threadlog.domain import events as ev
 from threadlog.domain.application import Threads
-from threadlog.domain.execution.jsonable import to_json
+from threadlog.domain.execution.jsonable import JsonMemo
 from threadlog.domain.execution.recorder import RunRecorder
 from threadlog.domain.execution.saver import EventSourcedSaver, Offload
 from threadlog.domain.ports import CheckpointReader, RunToExecute
@@ -36,6 +36,7 @@ class RunExecution:
         self.cancel_action: str | None = None
         self.shutting_down = False
         self.task: asyncio.Task[None] | None = None
+        self.json = JsonMemo()
         self.recorder = RunRecorder(app, run.thread_id, run.run_id, self.attempt, flush_after=flush_after,
                                     offload=offload, on_fenced=self._stop)
 
@@ -87,7 +88,7 @@ class RunExecution:
         ):
             namespace, mode, data = part if subgraphs else ((), *part)
             name = "|".join([NAMES[mode], *namespace])
-            self.recorder.add(ev.StreamChunk(name, to_json(data)))
+            self.recorder.add(ev.StreamChunk(name, self.json.encode(data)))
 
     async def _stopped(self, graph: Pregel, saver: EventSourcedSaver) -> None:
         if self.recorder.fenced:
@@ -122,8 +123,8 @@ class RunExecution:
             return ev.StateSummary()
         interrupts = {task.id: list(task.interrupts) for task in snapshot.tasks if task.interrupts}
         return ev.StateSummary(checkpoint_id=snapshot.config["configurable"]["checkpoint_id"],
-                               values=to_json(snapshot.values), next=list(snapshot.next),
-                               interrupts=to_json(interrupts))
+                               values=self.json.encode(snapshot.values), next=list(snapshot.next),
+                               interrupts=self.json.encode(interrupts))
 
     async def _resuming(self, saver: EventSourcedSaver) -> bool:
         """A later attempt continues from what earlier attempts of this run checkpointed."""

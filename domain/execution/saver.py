@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequen
 from typing import Any, Protocol
 from uuid import UUID
 
-import anyio.to_thread
 import msgspec
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import (
@@ -29,6 +28,7 @@ from langgraph.checkpoint.base import (
 
 from threadlog.domain import events as ev
 from threadlog.domain.execution.jsonable import to_json
+from threadlog.domain.execution.serde import RunSerializer
 from threadlog.domain.ports import CheckpointReader, StoredCheckpoint, StoredWrite
 
 Offload = Callable[..., Awaitable[Any]]
@@ -53,12 +53,13 @@ class EventSourcedSaver(BaseCheckpointSaver[str]):
         run_id: UUID | None = None,
         sync: bool = False,
         ignore_writes_of: UUID | None = None,
-        offload: Offload = anyio.to_thread.run_sync,
+        offload: Offload,
     ) -> None:
-        super().__init__()
+        super().__init__(serde=RunSerializer())
         self.reader, self.sink, self.run_id, self.sync, self.offload = reader, sink, run_id, sync, offload
         self.ignore_writes_of = ignore_writes_of  # a rolled-back run: its writes no longer count
         self._saved: dict[Key, ev.SavedCheckpoint] = {}
+        self._values: dict[Key, dict[str, Any]] = {}  # what this run saved, not yet serialised back
         self._writes: dict[Key, dict[tuple[str, int], StoredWrite]] = {}
 
     # -- writing: events through the sink ----------------------------------------------
@@ -76,6 +77,7 @@ class EventSourcedSaver(BaseCheckpointSaver[str]):
             blobs=[self._blob(channel, checkpoint, value) for channel, value in checkpoint["channel_values"].items()],
         )
         self._saved[(thread_id, ns, saved.checkpoint_id)] = saved
+        self._values[(thread_id, ns, saved.checkpoint_id)] = dict(checkpoint["channel_values"])
         self._emit(saved)
         return {"configurable": {"thread_id": thread_id, "checkpoint_ns": ns, "checkpoint_id": saved.checkpoint_id}}
 
@@ -185,13 +187,16 @@ class EventSourcedSaver(BaseCheckpointSaver[str]):
             if idx < 0 or (task_id, idx) not in merged:
                 merged[(task_id, idx)] = write
         writes = [w for w in merged.values() if self.ignore_writes_of is None or w.run_id != self.ignore_writes_of]
+        values = self._values.get(key)
+        if values is None:
+            values = {b.channel: self.serde.loads_typed((b.type, b.data)) for b in saved.blobs}
         writes.sort(key=lambda w: writes_sort_key(w.task_path, w.task_id, w.idx))
         config = {"thread_id": thread_id, "checkpoint_ns": saved.checkpoint_ns}
         return CheckpointTuple(
             config={"configurable": {**config, "checkpoint_id": saved.checkpoint_id}},
             checkpoint={
                 **saved.checkpoint,  # type: ignore[typeddict-item]
-                "channel_values": {b.channel: self.serde.loads_typed((b.type, b.data)) for b in saved.blobs},
+                "channel_values": dict(values),
             },
             metadata=saved.metadata,  # type: ignore[arg-type]
             parent_config=(

@@ -48,6 +48,7 @@ class Worker:
         self.executions: dict[UUID, RunExecution] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake = asyncio.Event()
+        self._hints: set[UUID] = set()  # threads the log says may have a run to start
         self._stopping = False
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -86,35 +87,52 @@ class Worker:
                     if execution.run.thread_id == event.originator_id:
                         execution.request_cancel("interrupt")
             if isinstance(event, WAKING_EVENTS):
+                self._hints.add(event.originator_id)
                 self._wake.set()
 
     # -- claiming and executing ---------------------------------------------------------------
 
     async def _claim_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_look = loop.time()  # when to next ask the queue view (delayed runs, missed hints)
         while not self._stopping:
-            self._wake.clear()
             try:
-                await self._claim()
-                idle = await self._idle_time()
-            except Exception:
-                log.exception("claiming runs failed; retrying")
-                idle = self.settings.poll_every
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout=idle)
+                await asyncio.wait_for(self._wake.wait(), timeout=max(0.0, next_look - loop.time()))
+                self._wake.clear()
+                threads = self._take_hints()  # woken by the log: try where it points
             except TimeoutError:
-                pass
+                threads = await self._ask_queue()
+                next_look = loop.time() + await self._idle_time()
+            except Exception:
+                log.exception("looking for runs failed; retrying")
+                next_look, threads = loop.time() + self.settings.poll_every, []
+            await self._claim(threads)
 
-    async def _claim(self) -> None:
-        free = self.settings.concurrency - len(self.executions)
-        if free <= 0:
-            return
+    async def _ask_queue(self) -> list[UUID]:
+        try:
+            return await self.offload(self.queue.due_threads, _now(), self.settings.concurrency)
+        except Exception:
+            log.exception("reading the run queue failed; retrying")
+            return []
+
+    def _take_hints(self) -> list[UUID]:
+        hints, self._hints = self._hints, set()
+        return list(hints)
+
+    async def _claim(self, thread_ids: list[UUID]) -> None:
         busy = {e.run.thread_id for e in self.executions.values()}
-        for thread_id in await self.offload(self.queue.due_threads, _now(), free + len(busy)):
-            if thread_id in busy or len(self.executions) >= self.settings.concurrency:
+        for thread_id in thread_ids:
+            if len(self.executions) >= self.settings.concurrency:
+                self._hints.add(thread_id)  # no room now: try again when a run ends
                 continue
+            if thread_id in busy:
+                continue  # its run's outcome will bring the thread back as a hint
             try:
                 claimed = await self.offload(self.app.claim_next_run, thread_id, self.worker_id)
             except DomainError:
+                continue
+            except Exception:
+                log.exception("claiming a run on thread %s failed", thread_id)
                 continue
             if claimed is not None:
                 await self._start(claimed[1], claimed[0])
@@ -150,7 +168,11 @@ class Worker:
             self._wake.set()
 
     async def _idle_time(self) -> float:
-        due = await self.offload(self.queue.next_due_time)
+        try:
+            due = await self.offload(self.queue.next_due_time)
+        except Exception:
+            log.exception("reading the run queue failed; retrying")
+            due = None
         if due is None:
             return self.settings.poll_every
         return max(0.001, min(self.settings.poll_every, (due - _now()).total_seconds()))
