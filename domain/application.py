@@ -20,8 +20,17 @@ from eventsourcing.persistence import IntegrityError, Mapper, Recording
 from eventsourcing.utils import Environment, EnvType
 
 from threadlog.domain import events as ev
+from threadlog.domain.aggregate import Recorder
+from threadlog.domain.assistant import Assistant, project_assistant
 from threadlog.domain.codec import MsgspecMapper, Snapshot
-from threadlog.domain.errors import ConcurrencyError, RunRejectedError, ThreadExistsError, ThreadNotFoundError
+from threadlog.domain.errors import (
+    AssistantExistsError,
+    AssistantNotFoundError,
+    ConcurrencyError,
+    RunRejectedError,
+    ThreadExistsError,
+    ThreadNotFoundError,
+)
 from threadlog.domain.history import live_checkpoints
 from threadlog.domain.thread import Thread, project_thread
 
@@ -35,8 +44,8 @@ def utc_now() -> datetime:
 
 class Threads(Application[UUID]):
     name = "threads"  # names the tables: never change it
-    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Thread: 100}
-    snapshotting_projectors: ClassVar[dict[type[Any], Any]] = {Thread: project_thread}
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Thread: 100, Assistant: 100}
+    snapshotting_projectors: ClassVar[dict[type[Any], Any]] = {Thread: project_thread, Assistant: project_assistant}
     snapshot_class = Snapshot
     command_attempts = 50
     lock_stripes = 64
@@ -68,44 +77,49 @@ class Threads(Application[UUID]):
     # -- thread commands ------------------------------------------------------------
 
     def create_thread(
-        self, thread_id: UUID, *, metadata: dict[str, Any] | None = None, graph_id: str | None = None
+        self, thread_id: UUID, *, metadata: dict[str, Any] | None = None, graph_id: str | None = None,
+        owner: str | None = None,
     ) -> int:
         """Create a thread (or give a deleted thread's id a new life); ThreadExistsError if live."""
         with self._lock(thread_id):
             try:
-                thread = self._load(thread_id)
+                thread = self.get_thread(thread_id)
             except ThreadNotFoundError:
-                thread = Thread.create(thread_id, now=self.clock(), metadata=metadata, graph_id=graph_id)
-                return self._save_new(thread)
+                thread = Thread.create(thread_id, now=self.clock(), metadata=metadata, graph_id=graph_id, owner=owner)
+                return self._save_new(thread, ThreadExistsError)
             if not thread.deleted:
                 raise ThreadExistsError(thread_id)
-            thread.recreate(now=self.clock(), metadata=metadata)
-            return self._save_new(thread)
+            thread.recreate(now=self.clock(), metadata=metadata, graph_id=graph_id, owner=owner)
+            return self._save_new(thread, ThreadExistsError)
 
     def copy_thread(self, source_id: UUID, new_id: UUID, state: ev.StateSummary | None = None) -> int:
         """Copy a thread's metadata and live checkpoints (not its runs) to a new thread;
         `state` is the source's state summary as the read side shows it."""
-        source = self._load(source_id)
+        source = self.get_thread(source_id)
         if source.deleted:
             raise ThreadNotFoundError(source_id)
         copy = Thread.create(new_id, now=self.clock(), metadata=source.metadata, graph_id=source.graph_id,
-                             copied_from=source_id, state=state)
+                             copied_from=source_id, state=state, owner=source.owner)
         history = self.events.get(source_id, lte=source.version)
         for checkpoint, writes in live_checkpoints(history):
             copy.copy_checkpoint(checkpoint, writes, now=self.clock())
-        return self._save_new(copy)
+        return self._save_new(copy, ThreadExistsError)
 
     def update_metadata(self, thread_id: UUID, patch: dict[str, Any]) -> int:
         return self._command(thread_id, lambda t: t.update_metadata(patch, now=self.clock()))[0]
 
     def update_state(
-        self, thread_id: UUID, checkpoint: ev.SavedCheckpoint, as_node: str | None = None,
+        self, thread_id: UUID, items: Sequence[ev.Progress], as_node: str | None = None,
         state: ev.StateSummary | None = None,
     ) -> int:
-        return self._command(thread_id, lambda t: t.update_state(checkpoint, as_node, now=self.clock(), state=state))[0]
+        return self._command(thread_id, lambda t: t.update_state(list(items), as_node, now=self.clock(),
+                                                                  state=state))[0]
 
     def delete_thread(self, thread_id: UUID, reason: str = "") -> int:
         return self._command(thread_id, lambda t: t.delete(reason, now=self.clock()))[0]
+
+    def delete_run(self, thread_id: UUID, run_id: UUID) -> int:
+        return self._command(thread_id, lambda t: t.delete_run(run_id, now=self.clock()))[0]
 
     # -- run commands -----------------------------------------------------------------
 
@@ -119,6 +133,7 @@ class Threads(Application[UUID]):
         after_seconds: float = 0,
         kwargs: dict[str, Any] | None = None,
         metadata: dict[str, Any] | None = None,
+        graph_id: str | None = None,
     ) -> int:
         """Create a pending run; RunRejectedError (after recording RunRejected) on reject."""
 
@@ -127,6 +142,7 @@ class Threads(Application[UUID]):
             return thread.create_run(
                 run_id=run_id, assistant_id=assistant_id, strategy=strategy, now=now,
                 not_before=now + timedelta(seconds=after_seconds), kwargs=kwargs, metadata=metadata,
+                graph_id=graph_id,
             )
 
         position, decision = self._command(thread_id, decide)
@@ -177,6 +193,22 @@ class Threads(Application[UUID]):
 
         return self._command(thread_id, decide)[0]
 
+    # -- assistant commands -----------------------------------------------------------
+
+    def create_assistant(self, assistant_id: UUID, spec: ev.AssistantSpec, owner: str | None = None) -> int:
+        assistant = Assistant.create(assistant_id, spec, now=self.clock(), owner=owner)
+        with self._lock(assistant_id):
+            return self._save_new(assistant, AssistantExistsError)
+
+    def update_assistant(self, assistant_id: UUID, changes: dict[str, Any]) -> int:
+        return self._command(assistant_id, lambda a: a.update(changes, now=self.clock()), self.get_assistant)[0]
+
+    def choose_assistant_version(self, assistant_id: UUID, version: int) -> int:
+        return self._command(assistant_id, lambda a: a.choose_version(version, now=self.clock()), self.get_assistant)[0]
+
+    def delete_assistant(self, assistant_id: UUID) -> int:
+        return self._command(assistant_id, lambda a: a.delete(now=self.clock()), self.get_assistant)[0]
+
     # -- reading the write side ---------------------------------------------------------
 
     def get_thread(self, thread_id: UUID, version: int | None = None) -> Thread:
@@ -185,6 +217,12 @@ class Threads(Application[UUID]):
             return self.repository.get(thread_id, version=version, projector_func=project_thread)
         except AggregateNotFoundError:
             raise ThreadNotFoundError(thread_id) from None
+
+    def get_assistant(self, assistant_id: UUID) -> Assistant:
+        try:
+            return self.repository.get(assistant_id, projector_func=project_assistant)
+        except AggregateNotFoundError:
+            raise AssistantNotFoundError(assistant_id) from None
 
     # -- the command loop -------------------------------------------------------------------
 
@@ -202,30 +240,31 @@ class Threads(Application[UUID]):
 
         return self._command(thread_id, decide)[0]
 
-    def _command(self, thread_id: UUID, decide: Callable[[Thread], T]) -> tuple[int | None, T]:
-        with self._lock(thread_id):
+    def _command(
+        self, aggregate_id: UUID, decide: Callable[[Any], T], load: Callable[[UUID], Recorder] | None = None
+    ) -> tuple[int | None, T]:
+        """Load, decide, save; on a version conflict, again on fresh state (bounded)."""
+        load = load or self.get_thread
+        with self._lock(aggregate_id):
             for attempt in range(1, self.command_attempts + 1):
-                thread = self._load(thread_id)
-                result = decide(thread)
-                if not thread.__dict__.get("pending_events"):
+                aggregate = load(aggregate_id)
+                result = decide(aggregate)
+                if not aggregate.has_new_events():
                     return None, result
                 try:
-                    return self._save(thread), result
+                    return self._save(aggregate), result
                 except IntegrityError:
                     time.sleep(random.uniform(0, 0.002 * attempt))  # noqa: S311 - jitter, not crypto
-        raise ConcurrencyError(thread_id, self.command_attempts)
+        raise ConcurrencyError(aggregate_id, self.command_attempts)
 
-    def _load(self, thread_id: UUID) -> Thread:
-        return self.get_thread(thread_id)
+    def _save(self, aggregate: Recorder) -> int:
+        return self.save(aggregate)[-1].notification.id
 
-    def _save(self, thread: Thread) -> int:
-        return self.save(thread)[-1].notification.id
-
-    def _save_new(self, thread: Thread) -> int:
+    def _save_new(self, aggregate: Recorder, exists: type[Exception]) -> int:
         try:
-            return self._save(thread)
+            return self._save(aggregate)
         except IntegrityError:
-            raise ThreadExistsError(thread.id) from None
+            raise exists(aggregate.id) from None
 
     @contextmanager
     def _lock(self, thread_id: UUID) -> Iterator[None]:

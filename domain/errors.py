@@ -21,6 +21,29 @@ class ThreadNotFoundError(NotFoundError):
         self.thread_id = thread_id
 
 
+class AssistantNotFoundError(NotFoundError):
+    def __init__(self, assistant_id: object) -> None:
+        super().__init__(f"Assistant {assistant_id} not found")
+        self.assistant_id = assistant_id
+
+
+class AssistantExistsError(ConflictError):
+    def __init__(self, assistant_id: UUID) -> None:
+        super().__init__(f"Assistant {assistant_id} already exists")
+        self.assistant_id = assistant_id
+
+
+class VersionNotFoundError(NotFoundError):
+    def __init__(self, assistant_id: UUID, version: int) -> None:
+        super().__init__(f"Assistant {assistant_id} has no version {version}")
+
+
+class RunActiveError(ConflictError):
+    def __init__(self, run_id: UUID) -> None:
+        super().__init__(f"Run {run_id} is pending or running: cancel it first")
+        self.run_id = run_id
+
+
 class ThreadExistsError(ConflictError):
     def __init__(self, thread_id: UUID) -> None:
         super().__init__(f"Thread {thread_id} already exists")
@@ -38,6 +61,12 @@ class RunNotActiveError(NotFoundError):
 
     def __init__(self, run_id: UUID) -> None:
         super().__init__(f"Run {run_id} is not pending or running on this thread")
+        self.run_id = run_id
+
+
+class RunNotFoundError(NotFoundError):
+    def __init__(self, run_id: UUID) -> None:
+        super().__init__(f"Run {run_id} not found")
         self.run_id = run_id
 
 

@@ -99,6 +99,7 @@ class ThreadCreated(ThreadEvent, frozen=True, kw_only=True):
     graph_id: str | None = None
     copied_from: UUID | None = None
     state: StateSummary | None = None
+    owner: str | None = None
 
 
 class ThreadMetadataUpdated(ThreadEvent, frozen=True, kw_only=True):
@@ -109,6 +110,7 @@ class ThreadStateUpdated(ThreadEvent, frozen=True, kw_only=True):
     checkpoint: SavedCheckpoint
     as_node: str | None = None
     state: StateSummary | None = None
+    writes: list[TaskWrites] = []
 
 
 class ThreadDeleted(ThreadEvent, frozen=True, kw_only=True):
@@ -122,6 +124,7 @@ class RunCreated(ThreadEvent, frozen=True, kw_only=True):
     metadata: dict[str, Any] = {}
     multitask_strategy: Strategy = "enqueue"
     not_before: datetime
+    graph_id: str | None = None
 
 
 class RunRejected(ThreadEvent, frozen=True, kw_only=True):
@@ -217,3 +220,51 @@ class RunRequeued(ThreadEvent, frozen=True, kw_only=True):
 
 
 RUN_OUTCOMES = (RunInterrupted, RunRolledBack, RunSucceeded, RunFailed, RunTimedOut)
+
+
+class RunDeleted(ThreadEvent, frozen=True, kw_only=True):
+    """A finished run hidden from the run endpoints; the log and the audit keep it."""
+
+    run_id: UUID
+
+
+class AssistantEvent(Struct, frozen=True, kw_only=True):
+    """What every event of an assistant carries."""
+
+    originator_id: UUID
+    originator_version: int
+    timestamp: datetime
+
+
+class AssistantSpec(Struct, frozen=True, kw_only=True):
+    """One version of an assistant: a graph and how to configure it."""
+
+    graph_id: str
+    config: dict[str, Any] = {}
+    context: dict[str, Any] = {}
+    metadata: dict[str, Any] = {}
+    name: str = "Untitled"
+    description: str | None = None
+
+
+class AssistantCreated(AssistantEvent, frozen=True, kw_only=True):
+    spec: AssistantSpec
+    owner: str | None = None
+
+
+class AssistantUpdated(AssistantEvent, frozen=True, kw_only=True):
+    """A new version, which becomes the latest."""
+
+    version: int
+    spec: AssistantSpec
+
+
+class AssistantVersionChosen(AssistantEvent, frozen=True, kw_only=True):
+    """An earlier version made the latest again (its spec repeated, for readers)."""
+
+    version: int
+    spec: AssistantSpec
+
+
+class AssistantDeleted(AssistantEvent, frozen=True, kw_only=True):
+    pass

@@ -12,9 +12,10 @@ from uuid import UUID
 from msgspec import Struct, structs
 
 from threadlog.domain import events as ev
-from threadlog.domain.codec import Snapshot
+from threadlog.domain.aggregate import Recorder, projector
 from threadlog.domain.errors import (
     NoCancelRequestedError,
+    RunActiveError,
     RunNotActiveError,
     RunNotRunningError,
     RunRejectedError,
@@ -43,7 +44,7 @@ class ActiveRun(Struct, frozen=True, kw_only=True):
     cancel: CancelRequest | None = None
 
 
-class Thread(Struct, kw_only=True, dict=True):
+class Thread(Struct, Recorder, kw_only=True, dict=True):
     id: UUID
     version: int
     created_on: datetime
@@ -52,6 +53,7 @@ class Thread(Struct, kw_only=True, dict=True):
     graph_id: str | None = None
     runs: dict[UUID, ActiveRun] = {}
     head_checkpoint_id: str | None = None
+    owner: str | None = None
     deleted: bool = False
 
     # -- creation -----------------------------------------------------------------
@@ -66,18 +68,19 @@ class Thread(Struct, kw_only=True, dict=True):
         graph_id: str | None = None,
         copied_from: UUID | None = None,
         state: ev.StateSummary | None = None,
+        owner: str | None = None,
     ) -> "Thread":
         thread = cls(id=thread_id, version=0, created_on=now, modified_on=now)
-        thread._record(
-            ev.ThreadCreated, now, metadata=metadata or {}, graph_id=graph_id, copied_from=copied_from, state=state
-        )
+        thread._record(ev.ThreadCreated, now, metadata=metadata or {}, graph_id=graph_id, copied_from=copied_from,
+                       state=state, owner=owner)
         return thread
 
-    def recreate(self, *, now: datetime, metadata: dict[str, Any] | None = None) -> None:
+    def recreate(self, *, now: datetime, metadata: dict[str, Any] | None = None, graph_id: str | None = None,
+                 owner: str | None = None) -> None:
         """A deleted thread's id is taken again: a new life on the same log."""
         if not self.deleted:
             raise ThreadBusyError(self.id)
-        self._record(ev.ThreadCreated, now, metadata=metadata or {})
+        self._record(ev.ThreadCreated, now, metadata=metadata or {}, graph_id=graph_id, owner=owner)
 
     def copy_checkpoint(self, checkpoint: ev.SavedCheckpoint, writes: list[ev.TaskWrites], *, now: datetime) -> None:
         self._check_alive()
@@ -90,12 +93,25 @@ class Thread(Struct, kw_only=True, dict=True):
         self._record(ev.ThreadMetadataUpdated, now, patch=patch)
 
     def update_state(
-        self, checkpoint: ev.SavedCheckpoint, as_node: str | None, *, now: datetime, state: ev.StateSummary | None = None
+        self, items: list[ev.Progress], as_node: str | None, *, now: datetime, state: ev.StateSummary | None = None
     ) -> None:
+        """Write state as if `as_node` had: one event per checkpoint, its writes with it."""
         self._check_alive()
         if self.runs:
             raise ThreadBusyError(self.id)
-        self._record(ev.ThreadStateUpdated, now, checkpoint=checkpoint, as_node=as_node, state=state)
+        checkpoints = [i for i in items if isinstance(i, ev.SavedCheckpoint)]
+        for n, checkpoint in enumerate(checkpoints):
+            writes = [i for i in items if isinstance(i, ev.TaskWrites) and i.checkpoint_id == checkpoint.checkpoint_id]
+            last = n == len(checkpoints) - 1
+            self._record(ev.ThreadStateUpdated, now, checkpoint=checkpoint, as_node=as_node, writes=writes,
+                         state=state if last else None)
+
+    def delete_run(self, run_id: UUID, *, now: datetime) -> None:
+        """Hide a finished run from the run endpoints (the caller checked it is this thread's)."""
+        self._check_alive()
+        if run_id in self.runs:
+            raise RunActiveError(run_id)
+        self._record(ev.RunDeleted, now, run_id=run_id)
 
     def delete(self, reason: str, *, now: datetime) -> None:
         """Delete the thread; runs still in flight end `interrupted` so each has one outcome."""
@@ -116,6 +132,7 @@ class Thread(Struct, kw_only=True, dict=True):
         not_before: datetime | None = None,
         kwargs: dict[str, Any] | None = None,
         metadata: dict[str, Any] | None = None,
+        graph_id: str | None = None,
     ) -> ev.RunCreated | ev.RunRejected:
         """Create a run, applying the multitask strategy to the runs already in flight."""
         self._check_alive()
@@ -128,7 +145,7 @@ class Thread(Struct, kw_only=True, dict=True):
             )
         created = self._record(
             ev.RunCreated, now, run_id=run_id, assistant_id=assistant_id, kwargs=kwargs or {},
-            metadata=metadata or {}, multitask_strategy=strategy, not_before=not_before or now,
+            metadata=metadata or {}, multitask_strategy=strategy, not_before=not_before or now, graph_id=graph_id,
         )
         if strategy in ("interrupt", "rollback"):
             reason = f"superseded by run {run_id} (multitask_strategy={strategy})"
@@ -238,20 +255,10 @@ class Thread(Struct, kw_only=True, dict=True):
 
     # -- recording and applying events --------------------------------------------------
 
-    def _record(self, event_class: type[Any], now: datetime, **fields: Any) -> Any:
-        event = event_class(originator_id=self.id, originator_version=self.version + 1, timestamp=now, **fields)
-        self.apply(event)
-        self.__dict__.setdefault("pending_events", []).append(event)
-        return event
-
-    def collect_events(self) -> list[ev.ThreadEvent]:
-        """Hand over the events recorded since the thread was loaded (the library's hook)."""
-        return self.__dict__.pop("pending_events", [])
-
     def apply(self, event: ev.ThreadEvent) -> None:
         match event:
             case ev.ThreadCreated():
-                self.metadata, self.graph_id, self.runs = event.metadata, event.graph_id, {}
+                self.metadata, self.graph_id, self.runs, self.owner = event.metadata, event.graph_id, {}, event.owner
                 self.head_checkpoint_id, self.deleted = None, False
             case ev.ThreadMetadataUpdated():
                 self.metadata = {**self.metadata, **event.patch}
@@ -292,14 +299,4 @@ class Thread(Struct, kw_only=True, dict=True):
         return structs.replace(self, runs=dict(self.runs))
 
 
-def project_thread(thread: Thread | None, events: Any) -> Thread | None:
-    """Fold stored events (after an optional snapshot) into a Thread: what replay runs."""
-    for event in events:
-        if isinstance(event, Snapshot):
-            thread = event.restore()
-        elif thread is None:
-            thread = Thread(id=event.originator_id, version=0, created_on=event.timestamp, modified_on=event.timestamp)
-            thread.apply(event)
-        else:
-            thread.apply(event)
-    return thread
+project_thread = projector(Thread)

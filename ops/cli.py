@@ -4,7 +4,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from threadlog.ops import projections_cli, worker_cli
+from threadlog.ops import projections_cli, serve, worker_cli
 from threadlog.ops.runtime import Runtime
 from threadlog.ops.settings import Settings, SettingsError
 from threadlog.ops.store import describe_store
@@ -28,8 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
     store = commands.add_parser("store", help="open the store (creating it if new) and say where it is")
     store.set_defaults(run=_store)
-    serve = commands.add_parser("serve", help="open the store and report it (the HTTP API is not built yet)")
-    serve.set_defaults(run=_store)
+    serve.add_command(commands)
     projections_cli.add_commands(commands)
     worker_cli.add_command(commands)
     return parser

@@ -28,6 +28,7 @@ class Settings(Struct, frozen=True, kw_only=True):
     heartbeat_seconds: float = 2.0
     lease_seconds: float = 10.0
     run_timeout_seconds: float = 86_400.0
+    max_body_bytes: int = 10 * 1024 * 1024
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":

@@ -14,6 +14,7 @@ from threadlog.projections.database import Cursor, Row, to_bool, to_time
 _json = msgspec.json.Encoder()
 THREAD_JSON = ("metadata", "next", "error")
 RUN_JSON = ("kwargs", "metadata", "error")
+ASSISTANT_JSON = ("config", "context", "metadata")
 
 
 def dump_json(value: Any) -> str | None:
@@ -41,23 +42,28 @@ class Changes:
         self.p = prefix
         self.threads: dict[UUID, Row] = {}
         self.runs: dict[UUID, Row] = {}
+        self.assistants: dict[UUID, Row] = {}
+        self.assistant_versions: list[tuple] = []
         self.checkpoints: list[tuple] = []
         self.writes: list[tuple] = []
         self.special_writes: list[tuple] = []
         self.audit: list[tuple] = []
         self.rollbacks: list[tuple[UUID, UUID]] = []
+        self.deleted_runs: list[UUID] = []
         self.deletions: list[tuple[UUID, int]] = []
         self.resets: list[tuple[UUID, int]] = []
 
     # -- loading ------------------------------------------------------------------------
 
-    def load(self, thread_ids: set[UUID], run_ids: set[UUID]) -> None:
+    def load(self, thread_ids: set[UUID], run_ids: set[UUID], assistant_ids: set[UUID] = frozenset()) -> None:
         for row in self._select("threads", "thread_id", thread_ids):
             self.threads[_uuid(row["thread_id"])] = _load(row, THREAD_JSON, times=("created_at", "updated_at",
                                                                                    "state_updated_at"))
         for row in self._select("runs", "run_id", run_ids):
             self.runs[_uuid(row["run_id"])] = _load(row, RUN_JSON, times=("created_at", "updated_at", "not_before",
                                                                           "started_at", "ended_at"))
+        for row in self._select("assistants", "assistant_id", assistant_ids):
+            self.assistants[_uuid(row["assistant_id"])] = _load(row, ASSISTANT_JSON, times=("created_at", "updated_at"))
 
     def _select(self, table: str, key: str, ids: set[UUID]) -> list[Row]:
         return self.cursor.select_in(f"{self.p}{table}", key, list(ids)) if ids else []
@@ -68,6 +74,8 @@ class Changes:
         c, p = self.cursor, self.p
         _upsert(c, f"{p}threads", "thread_id", [_dump(r, THREAD_JSON) for r in self.threads.values()])
         _upsert(c, f"{p}runs", "run_id", [_dump(r, RUN_JSON) for r in self.runs.values()])
+        _upsert(c, f"{p}assistants", "assistant_id", [_dump(r, ASSISTANT_JSON) for r in self.assistants.values()])
+        c.insert_many(f"{p}assistant_versions", self.assistant_versions, "ON CONFLICT DO NOTHING")
         c.insert_many(f"{p}checkpoints", self.checkpoints, "ON CONFLICT DO NOTHING")
         c.insert_many(f"{p}checkpoint_writes", self.writes, "ON CONFLICT DO NOTHING")
         # LangGraph's rule: special writes (errors, interrupts, resumes) replace, others don't.
@@ -84,6 +92,7 @@ class Changes:
                           [(True, t, r) for t, r in self.rollbacks])
         c.executemany(f"UPDATE {p}runs SET deleted = ? WHERE thread_id = ? AND seq <= ?",
                       [(True, t, s) for t, s in self.deletions])
+        c.executemany(f"UPDATE {p}runs SET deleted = ? WHERE run_id = ?", [(True, r) for r in self.deleted_runs])
         for table in ("checkpoints", "checkpoint_writes"):
             c.executemany(f"DELETE FROM {p}{table} WHERE thread_id = ? AND seq < ?", self.resets)
 

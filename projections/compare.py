@@ -13,6 +13,8 @@ KEYS = {
     "checkpoints": ("thread_id", "checkpoint_ns", "checkpoint_id"),
     "checkpoint_writes": ("thread_id", "checkpoint_ns", "checkpoint_id", "task_id", "idx"),
     "run_audit": ("run_id",),
+    "assistants": ("assistant_id",),
+    "assistant_versions": ("assistant_id", "version"),
 }
 
 

@@ -59,31 +59,38 @@ class ViewProjector:
         with self.views.transaction() as cursor:
             self.views.relax_durability(cursor)
             changes = Changes(cursor, self.prefix)
-            thread_ids, run_ids = _rows_to_load(batch)
+            thread_ids, run_ids, assistant_ids = _rows_to_load(batch)
             changes.threads.update(self._threads.take(thread_ids))
             changes.runs.update(self._runs.take(run_ids))
-            changes.load(thread_ids - changes.threads.keys(), run_ids - changes.runs.keys())
+            changes.load(thread_ids - changes.threads.keys(), run_ids - changes.runs.keys(), assistant_ids)
             for position, event in batch:
-                _fold(changes, position, event)
+                fold(changes, position, event)
             changes.write()
             if track:
                 self.views.track(cursor, batch[-1][0])
         return changes
 
 
-def _rows_to_load(batch: Batch) -> tuple[set[UUID], set[UUID]]:
-    """The threads and runs the batch touches that existed before it."""
-    threads, runs, new_runs = set(), set(), set()
+def _rows_to_load(batch: Batch) -> tuple[set[UUID], set[UUID], set[UUID]]:
+    """The threads, runs and assistants the batch touches that existed before it."""
+    threads, runs, new_runs, assistants = set(), set(), set(), set()
     for _, event in batch:
+        if isinstance(event, ev.AssistantEvent):
+            assistants.add(event.originator_id)
+            continue
         threads.add(event.originator_id)
         if isinstance(event, ev.RunCreated):
             new_runs.add(event.run_id)
         elif not isinstance(event, ev.RunRejected) and (run_id := getattr(event, "run_id", None)):
             runs.add(run_id)
-    return threads, runs - new_runs
+    return threads, runs - new_runs, assistants
 
 
-def _fold(changes: Changes, position: int, event: ev.ThreadEvent) -> None:
+def fold(changes: Changes, position: int, event: ev.ThreadEvent | ev.AssistantEvent) -> None:
+    """What one event does to the rows of the views."""
+    if isinstance(event, ev.AssistantEvent):
+        _fold_assistant(changes, event)
+        return
     if isinstance(event, ev.ThreadCreated):
         _thread_created(changes, event)
         return
@@ -94,6 +101,8 @@ def _fold(changes: Changes, position: int, event: ev.ThreadEvent) -> None:
             thread["metadata"] = {**thread["metadata"], **event.patch}
         case ev.ThreadStateUpdated():
             _add_checkpoint(changes, event, event.checkpoint, None)
+            for writes in event.writes:
+                _add_writes(changes, event, writes, None)
             _settle(thread, event.state, event.timestamp, head=event.checkpoint.checkpoint_id)
         case ev.CheckpointCopied():
             _add_checkpoint(changes, event, event.checkpoint, None)
@@ -103,10 +112,13 @@ def _fold(changes: Changes, position: int, event: ev.ThreadEvent) -> None:
             thread["deleted"] = True
             changes.deletions.append((event.originator_id, event.originator_version))
         case ev.RunCreated():
-            changes.runs[event.run_id] = _new_run(event)
+            changes.runs[event.run_id] = _new_run(event, thread["owner"])
             thread["inflight"] += 1
+            thread["graph_id"] = event.graph_id or thread["graph_id"]
         case ev.RunRejected():
-            changes.audit.append(_rejected(event, position))
+            changes.audit.append(_rejected(event, position, thread["owner"]))
+        case ev.RunDeleted():
+            changes.deleted_runs.append(event.run_id)
         case ev.RunStarted():
             run = changes.runs[event.run_id]
             run.update(status="running", attempt=event.attempt, worker_id=event.worker_id, updated_at=event.timestamp)
@@ -131,7 +143,8 @@ def _thread_created(changes: Changes, event: ev.ThreadCreated) -> None:
     thread = {
         "thread_id": event.originator_id, "status": "idle", "metadata": event.metadata,
         "state_values": None, "interrupts": "{}", "next": [], "error": None, "head_checkpoint_id": None,
-        "graph_id": event.graph_id, "copied_from": event.copied_from, "inflight": 0, "last_outcome": None,
+        "graph_id": event.graph_id, "copied_from": event.copied_from, "owner": event.owner, "inflight": 0,
+        "last_outcome": None,
         "created_at": event.timestamp, "updated_at": event.timestamp, "state_updated_at": event.timestamp,
         "deleted": False, "version": event.originator_version,
     }
@@ -151,11 +164,12 @@ def _settle(thread: Row, state: ev.StateSummary | None, at: datetime, head: str 
         thread["state_updated_at"] = at
 
 
-def _new_run(event: ev.RunCreated) -> Row:
+def _new_run(event: ev.RunCreated, owner: str | None) -> Row:
     return {
         "run_id": event.run_id, "thread_id": event.originator_id, "assistant_id": event.assistant_id,
         "status": "pending", "multitask_strategy": event.multitask_strategy, "kwargs": event.kwargs,
-        "metadata": event.metadata, "attempt": 1, "error": None, "cancel_action": None, "worker_id": None,
+        "metadata": event.metadata, "attempt": 1, "error": None, "output": None, "interrupts": None,
+        "owner": owner, "cancel_action": None, "worker_id": None,
         "seq": event.originator_version, "created_at": event.timestamp, "updated_at": event.timestamp,
         "not_before": event.not_before, "started_at": None, "ended_at": None, "rolled_back": False,
         "deleted": False,
@@ -168,6 +182,8 @@ def _run_ended(changes: Changes, thread: Row, position: int, event: Any) -> None
     error = msgspec.to_builtins(event.error) if isinstance(event, ev.RunFailed) else None
     run.update(status="interrupted" if outcome == "rolled_back" else outcome, ended_at=event.timestamp,
                updated_at=event.timestamp, error=error, rolled_back=outcome == "rolled_back")
+    if event.state is not None:
+        run.update(output=event.state.values.decode(), interrupts=event.state.interrupts.decode())
     thread["inflight"] -= 1
     thread["last_outcome"] = outcome
     thread["error"] = error
@@ -181,14 +197,14 @@ def _run_ended(changes: Changes, thread: Row, position: int, event: Any) -> None
         event.run_id, event.originator_id, run["assistant_id"], outcome,
         getattr(event, "reason", "") or (error or {}).get("message", ""), getattr(event, "by_run_id", None),
         dump_json(error), run["attempt"], run["multitask_strategy"], run["created_at"], run["started_at"],
-        event.timestamp, position,
+        event.timestamp, position, run["owner"],
     ))
 
 
-def _rejected(event: ev.RunRejected, position: int) -> tuple:
+def _rejected(event: ev.RunRejected, position: int, owner: str | None) -> tuple:
     caused_by = event.active_run_ids[0] if event.active_run_ids else None
     return (event.run_id, event.originator_id, event.assistant_id, "rejected", event.reason, caused_by, None, 0,
-            "reject", event.timestamp, None, event.timestamp, position)
+            "reject", event.timestamp, None, event.timestamp, position, owner)
 
 
 def _add_checkpoint(changes: Changes, event: ev.ThreadEvent, saved: ev.SavedCheckpoint, run_id: UUID | None) -> None:
@@ -204,3 +220,32 @@ def _add_writes(changes: Changes, event: ev.ThreadEvent, task: ev.TaskWrites, ru
         row = (event.originator_id, task.checkpoint_ns, task.checkpoint_id, task.task_id, write.idx, write.channel,
                write.type, write.data, task.task_path, run_id, event.originator_version, False)
         (changes.special_writes if write.idx < 0 else changes.writes).append(row)
+
+
+def _fold_assistant(changes: Changes, event: ev.AssistantEvent) -> None:
+    match event:
+        case ev.AssistantCreated():
+            changes.assistants[event.originator_id] = {
+                "assistant_id": event.originator_id, **_spec_columns(event.spec), "version": 1,
+                "created_at": event.timestamp, "updated_at": event.timestamp, "owner": event.owner, "deleted": False,
+            }
+            changes.assistant_versions.append(_version_row(event, 1, event.spec))
+        case ev.AssistantUpdated():
+            changes.assistants[event.originator_id].update(
+                **_spec_columns(event.spec), version=event.version, updated_at=event.timestamp)
+            changes.assistant_versions.append(_version_row(event, event.version, event.spec))
+        case ev.AssistantVersionChosen():
+            changes.assistants[event.originator_id].update(
+                **_spec_columns(event.spec), version=event.version, updated_at=event.timestamp)
+        case ev.AssistantDeleted():
+            changes.assistants[event.originator_id].update(deleted=True, updated_at=event.timestamp)
+
+
+def _spec_columns(spec: ev.AssistantSpec) -> dict[str, Any]:
+    return {"graph_id": spec.graph_id, "config": spec.config, "context": spec.context, "metadata": spec.metadata,
+            "name": spec.name, "description": spec.description}
+
+
+def _version_row(event: ev.AssistantEvent, version: int, spec: ev.AssistantSpec) -> tuple:
+    return (event.originator_id, version, spec.graph_id, dump_json(spec.config), dump_json(spec.context),
+            dump_json(spec.metadata), spec.name, spec.description, event.timestamp)

@@ -15,6 +15,7 @@ from threadlog.domain.application import Threads
 from threadlog.domain.execution.jsonable import JsonMemo
 from threadlog.domain.execution.recorder import RunRecorder
 from threadlog.domain.execution.saver import EventSourcedSaver, Offload
+from threadlog.domain.execution.summary import summarize
 from threadlog.domain.ports import CheckpointReader, RunToExecute
 
 log = logging.getLogger(__name__)
@@ -118,13 +119,7 @@ class RunExecution:
             config["configurable"]["checkpoint_id"] = base
             graph = graph.copy(update={"checkpointer": EventSourcedSaver(
                 self.reader, ignore_writes_of=self.run.run_id, offload=self.offload)})
-        snapshot = await graph.aget_state(config)
-        if snapshot.metadata is None:
-            return ev.StateSummary()
-        interrupts = {task.id: list(task.interrupts) for task in snapshot.tasks if task.interrupts}
-        return ev.StateSummary(checkpoint_id=snapshot.config["configurable"]["checkpoint_id"],
-                               values=self.json.encode(snapshot.values), next=list(snapshot.next),
-                               interrupts=self.json.encode(interrupts))
+        return await summarize(graph, config, self.json)
 
     async def _resuming(self, saver: EventSourcedSaver) -> bool:
         """A later attempt continues from what earlier attempts of this run checkpointed."""

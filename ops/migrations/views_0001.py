@@ -1,4 +1,4 @@
-"""Views 1: threads, runs, checkpoints (with their pending writes) and the run audit."""
+"""Views 1: threads, runs, checkpoints (with their pending writes), the run audit, assistants."""
 
 VERSION = 1
 IS_VIEW = True
@@ -15,6 +15,7 @@ _TABLES = {
         head_checkpoint_id TEXT,
         graph_id TEXT,
         copied_from {uuid},
+        owner TEXT,
         inflight INTEGER NOT NULL,
         last_outcome TEXT,
         created_at {time} NOT NULL,
@@ -32,6 +33,9 @@ _TABLES = {
         metadata {json} NOT NULL,
         attempt INTEGER NOT NULL,
         error {json},
+        output {json},
+        interrupts {json},
+        owner TEXT,
         cancel_action TEXT,
         worker_id TEXT,
         seq BIGINT NOT NULL,
@@ -81,7 +85,32 @@ _TABLES = {
         queued_at {time},
         started_at {time},
         ended_at {time} NOT NULL,
-        position BIGINT NOT NULL""",
+        position BIGINT NOT NULL,
+        owner TEXT""",
+    "assistants": """
+        assistant_id {uuid} PRIMARY KEY,
+        graph_id TEXT NOT NULL,
+        config {json} NOT NULL,
+        context {json} NOT NULL,
+        metadata {json} NOT NULL,
+        name TEXT NOT NULL,
+        description TEXT,
+        version INTEGER NOT NULL,
+        created_at {time} NOT NULL,
+        updated_at {time} NOT NULL,
+        owner TEXT,
+        deleted BOOLEAN NOT NULL""",
+    "assistant_versions": """
+        assistant_id {uuid} NOT NULL,
+        version INTEGER NOT NULL,
+        graph_id TEXT NOT NULL,
+        config {json} NOT NULL,
+        context {json} NOT NULL,
+        metadata {json} NOT NULL,
+        name TEXT NOT NULL,
+        description TEXT,
+        created_at {time} NOT NULL,
+        PRIMARY KEY (assistant_id, version)""",
 }
 
 TABLE_NAMES = list(_TABLES)
@@ -95,6 +124,7 @@ _INDEXES = [
     "runs (status, not_before)",
     "run_audit (thread_id, ended_at)",
     "run_audit (ended_at)",
+    "assistants (created_at)",
 ]
 
 _TYPES = {

@@ -125,7 +125,7 @@ def test_rollback_flags_the_runs_work_and_restores_the_head(idle_runtime) -> Non
     app = idle_runtime.app
     thread_id = uuid4()
     app.create_thread(thread_id)
-    app.update_state(thread_id, checkpoint("base"), "agent", state=ev.StateSummary(checkpoint_id="base", values=b"[1]"))
+    app.update_state(thread_id, [checkpoint("base")], "agent", state=ev.StateSummary(checkpoint_id="base", values=b"[1]"))
     _, first = started_run(app, thread_id)
     writes = ev.TaskWrites(checkpoint_id="cp-1", task_id="t", writes=[ev.ChannelWrite(0, "x", "json", b"1")])
     app.record_progress(thread_id, first, 1, [checkpoint("cp-1", parent="base"), writes])

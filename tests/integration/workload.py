@@ -93,7 +93,7 @@ class Workload:
         self.app.update_metadata(thread_id, {self.rng.choice("abc"): self.rng.randrange(10)})
 
     def state(self, thread_id: UUID) -> None:
-        self.app.update_state(thread_id, checkpoint(f"st-{self.rng.randrange(1000)}"), "agent", state=summary(self.rng))
+        self.app.update_state(thread_id, [checkpoint(f"st-{self.rng.randrange(1000)}")], "agent", state=summary(self.rng))
 
     def copy(self, thread_id: UUID) -> None:
         copy_id = uuid4()

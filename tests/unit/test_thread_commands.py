@@ -20,9 +20,9 @@ def test_state_can_be_updated_only_while_no_run_is_in_flight() -> None:
     run = uuid4()
     thread = Given().created().run_created(run).thread()
     with pytest.raises(ThreadBusyError):
-        thread.update_state(checkpoint("cp-x"), "agent", now=at(5))
+        thread.update_state([checkpoint("cp-x")], "agent", now=at(5))
     idle = Given().created().thread()
-    idle.update_state(checkpoint("cp-x"), "agent", now=at(5))
+    idle.update_state([checkpoint("cp-x")], "agent", now=at(5))
     assert idle.head_checkpoint_id == "cp-x"
 
 
@@ -41,7 +41,7 @@ def test_deleting_a_thread_interrupts_its_runs_then_tombstones_it() -> None:
     [
         lambda t: t.update_metadata({"a": 1}, now=at(9)),
         lambda t: t.create_run(run_id=uuid4(), assistant_id=ASSISTANT, strategy="enqueue", now=at(9)),
-        lambda t: t.update_state(checkpoint("cp"), None, now=at(9)),
+        lambda t: t.update_state([checkpoint("cp")], None, now=at(9)),
         lambda t: t.delete("again", now=at(9)),
         lambda t: t.request_cancel(uuid4(), "interrupt", now=at(9)),
     ],

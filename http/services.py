@@ -1,0 +1,43 @@
+"""What the HTTP layer works with, handed in by the composition root (ops)."""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from threadlog.domain.application import Threads
+from threadlog.domain.execution.graphs import GraphRegistry
+from threadlog.http.hub import Hub
+from threadlog.projections.assistants_read import AssistantReads
+from threadlog.projections.audit_read import AuditReads
+from threadlog.projections.checkpoints import CheckpointView
+from threadlog.projections.runs_read import RunReads
+from threadlog.projections.threads_read import ThreadReads
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    max_body_bytes: int = 10 * 1024 * 1024
+    heartbeat_seconds: float = 5.0
+    write_timeout_seconds: float = 10.0
+
+
+@dataclass(frozen=True)
+class Services:
+    app: Threads
+    graphs: GraphRegistry
+    hub: Hub
+    offload: Callable[..., Awaitable[Any]]
+    threads: ThreadReads
+    runs: RunReads
+    assistants: AssistantReads
+    audit: AuditReads
+    checkpoints: CheckpointView
+    settings: ApiSettings
+
+    async def call(self, function: Callable[..., Any], *args: Any) -> Any:
+        """A blocking call (the store) off the event loop."""
+        return await self.offload(function, *args)
+
+    async def written(self, position: int | None) -> None:
+        """Read-your-writes: return once the views show the write at `position`."""
+        await self.hub.reached(position, self.settings.write_timeout_seconds)

@@ -1,0 +1,59 @@
+"""A run's output as server-sent events, read from the thread's log.
+
+Every frame's `id:` is the position of its event in the thread's log, so a client that
+reconnects with `Last-Event-ID` resumes exactly where it was, for any run, finished or
+not, however long ago. The stream ends after the run's outcome (an `error` event if it
+failed); while nothing happens, a heartbeat comment keeps the connection alive.
+"""
+
+from collections.abc import AsyncIterator
+from uuid import UUID
+
+import msgspec
+
+from threadlog.domain import events as ev
+from threadlog.http.services import Services
+
+HEARTBEAT = b": heartbeat\r\n\r\n"
+API_MODE = {"messages": "messages-tuple"}
+
+
+def frame(event: str, data: bytes, event_id: int | None = None) -> bytes:
+    head = f"event: {event}\r\ndata: ".encode()
+    tail = b"\r\n" if event_id is None else f"\r\nid: {event_id}\r\n".encode()
+    return head + data + tail + b"\r\n"
+
+
+def wanted_modes(run_modes: list[str], asked: list[str] | None) -> set[str]:
+    """The API stream modes to send: what was asked, within what the run records."""
+    return set(run_modes) & set(asked) if asked else set(run_modes)
+
+
+async def run_stream(
+    services: Services, thread_id: UUID, run_id: UUID, *, modes: set[str], after: int | None, start: int,
+) -> AsyncIterator[bytes]:
+    """Frames for one run: `metadata` first (unless resuming), its chunks, then the end."""
+    position = start if after is None else after
+    if after is None:
+        yield frame("metadata", msgspec.json.encode({"run_id": str(run_id), "attempt": 1}), start)
+    with services.hub.watching(thread_id) as watch:
+        while True:
+            found = await services.call(lambda: list(services.app.events.get(thread_id, gt=position)))
+            for event in found:
+                position = event.originator_version
+                if getattr(event, "run_id", None) != run_id:
+                    continue
+                if isinstance(event, ev.OutputStreamed) and _mode(event.chunk.event) in modes:
+                    yield frame(event.chunk.event, event.chunk.data, position)
+                elif isinstance(event, ev.RunFailed):
+                    yield frame("error", msgspec.json.encode(event.error), position)
+                    return
+                elif isinstance(event, ev.RUN_OUTCOMES):
+                    return
+            if await watch.wait(services.settings.heartbeat_seconds) is None:
+                yield HEARTBEAT
+
+
+def _mode(event_name: str) -> str:
+    base = event_name.split("|", 1)[0]
+    return API_MODE.get(base, base)

@@ -1,0 +1,89 @@
+"""`threadlog serve`: the API, the views' follower and (unless told not to) the workers."""
+
+import argparse
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import uvicorn
+from litestar import Litestar
+from msgspec.structs import replace
+
+from threadlog.domain.errors import AssistantExistsError
+from threadlog.domain.events import AssistantSpec
+from threadlog.domain.execution.graphs import default_assistant_id
+from threadlog.http.app import create_app
+from threadlog.http.hub import Hub
+from threadlog.http.services import ApiSettings, Services
+from threadlog.ops.migrations import LIVE_PREFIX
+from threadlog.ops.runtime import Runtime, graphs_config_path
+from threadlog.ops.settings import Settings
+from threadlog.ops.store import describe_store
+from threadlog.projections.assistants_read import AssistantReads
+from threadlog.projections.audit_read import AuditReads
+from threadlog.projections.runs_read import RunReads
+from threadlog.projections.threads_read import ThreadReads
+
+log = logging.getLogger(__name__)
+
+
+def add_command(commands: argparse._SubParsersAction) -> None:
+    serve = commands.add_parser("serve", help="serve the API (with the embedded store unless configured)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8123)
+    serve.add_argument("--config", help="a langgraph.json naming the graphs (default: ./langgraph.json, "
+                                        "else the shipped example agent)")
+    serve.add_argument("--no-workers", action="store_true", help="serve the API only (workers run elsewhere)")
+    serve.set_defaults(run=run_serve)
+
+
+def run_serve(settings: Settings, args: argparse.Namespace) -> int:
+    if args.config:
+        settings = replace(settings, graphs_config=str(Path(args.config).resolve()))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    runtime = Runtime(settings)
+    app = build_app(runtime, workers=not args.no_workers)
+    print(f"threadlog: serving http://{args.host}:{args.port} (API docs at /docs)", flush=True)
+    print(f"threadlog: data in {describe_store(settings)}; graphs from {graphs_config_path(settings)}", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", lifespan="on")
+    return 0
+
+
+def build_app(runtime: Runtime, *, workers: bool) -> Litestar:
+    hub = Hub(lambda: runtime.follower.lock.held, runtime.views.position, runtime.offload)
+    services = Services(
+        app=runtime.app, graphs=runtime.graphs, hub=hub, offload=runtime.offload,
+        threads=ThreadReads(runtime.views, LIVE_PREFIX), runs=RunReads(runtime.views, LIVE_PREFIX),
+        assistants=AssistantReads(runtime.views, LIVE_PREFIX), audit=AuditReads(runtime.views, LIVE_PREFIX),
+        checkpoints=runtime.checkpoints, settings=ApiSettings(max_body_bytes=runtime.settings.max_body_bytes),
+    )
+
+    @asynccontextmanager
+    async def running(_: Litestar) -> AsyncIterator[None]:
+        hub.attach(asyncio.get_running_loop())
+        runtime.follower.subscribe(hub.on_batch)
+        runtime.start()
+        await runtime.offload(ensure_default_assistants, runtime)
+        worker = runtime.worker() if workers else None
+        if worker:
+            await worker.start()
+        try:
+            yield
+        finally:
+            if worker:
+                await worker.stop()
+            runtime.close()
+
+    return create_app(services, lifespan=[running])
+
+
+def ensure_default_assistants(runtime: Runtime) -> None:
+    """Each graph has an assistant of its own, with the id the reference server gives it."""
+    for graph_id in runtime.graphs.specs:
+        spec = AssistantSpec(graph_id=graph_id, name=graph_id, metadata={"created_by": "system"})
+        try:
+            runtime.app.create_assistant(default_assistant_id(graph_id), spec)
+        except AssistantExistsError:
+            pass
