@@ -41,6 +41,11 @@ class RunToExecute(Struct, frozen=True):
     kwargs: dict[str, Any]
     metadata: dict[str, Any]
 
+    @property
+    def graph_id(self) -> str | None:
+        """The graph the run was created for (its assistant's, at the time)."""
+        return ((self.kwargs.get("config") or {}).get("configurable") or {}).get("graph_id")
+
 
 class CheckpointReader(Protocol):
     def get(self, thread_id: UUID, checkpoint_ns: str, checkpoint_id: str | None) -> StoredCheckpoint | None:

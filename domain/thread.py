@@ -267,6 +267,7 @@ class Thread(Struct, Recorder, kw_only=True, dict=True):
             case ev.ThreadDeleted():
                 self.deleted = True
             case ev.RunCreated():
+                self.graph_id = event.graph_id or self.graph_id
                 self.runs[event.run_id] = ActiveRun(
                     run_id=event.run_id, status="pending", seq=event.originator_version, not_before=event.not_before
                 )

@@ -9,7 +9,7 @@ from langgraph.pregel import Pregel
 from langgraph.types import StateSnapshot
 
 from threadlog.domain import events as ev
-from threadlog.domain.errors import NotFoundError
+from threadlog.domain.errors import NotFoundError, ThreadBusyError
 from threadlog.domain.execution.jsonable import JsonMemo
 from threadlog.domain.execution.saver import EventSourcedSaver
 from threadlog.domain.execution.summary import summarize
@@ -93,13 +93,18 @@ async def update_state(
     checkpoint_id: str | None,
 ) -> tuple[int, dict[str, Any]]:
     """Write state as `as_node` would have; returns the log position and the new checkpoint."""
+    thread_id = UUID(str(thread["thread_id"]))
+    if thread["inflight"]:
+        raise ThreadBusyError(thread_id)  # the aggregate checks again, but the graph need not run first
     sink = CollectedProgress()
     found = _graph(services, thread, sink)
     if found is None:
         raise BadRequestError("Thread has no graph: run it once, or create it with metadata.graph_id")
     graph, _ = found
-    thread_id = UUID(str(thread["thread_id"]))
-    written = await graph.aupdate_state(_config(thread_id, checkpoint, checkpoint_id), values, as_node=as_node)
+    try:
+        written = await graph.aupdate_state(_config(thread_id, checkpoint, checkpoint_id), values, as_node=as_node)
+    except Exception as e:  # the graph's own code refused these values
+        raise BadRequestError(f"The graph could not apply this update: {type(e).__name__}: {e}") from e
     summary = await summarize(graph, _config(thread_id), JsonMemo())
     position = await services.call(lambda: services.app.update_state(thread_id, sink.items, as_node, summary))
     return position, written["configurable"]

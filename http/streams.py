@@ -25,7 +25,9 @@ def frame(event: str, data: bytes, event_id: int | None = None) -> bytes:
 
 
 def wanted_modes(run_modes: list[str], asked: list[str] | None) -> set[str]:
-    """The API stream modes to send: what was asked, within what the run records."""
+    """The API stream modes to send: what was asked, within what the run records. (The SDK
+    sends `stream_mode=` empty when it means "all".)"""
+    asked = [mode for mode in asked or () if mode]
     return set(run_modes) & set(asked) if asked else set(run_modes)
 
 

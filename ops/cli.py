@@ -4,7 +4,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from threadlog.ops import projections_cli, serve, worker_cli
+from threadlog.ops import inspect_cli, projections_cli, serve, worker_cli
 from threadlog.ops.runtime import Runtime
 from threadlog.ops.settings import Settings, SettingsError
 from threadlog.ops.store import describe_store
@@ -31,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_command(commands)
     projections_cli.add_commands(commands)
     worker_cli.add_command(commands)
+    inspect_cli.add_commands(commands)
     return parser
 
 

@@ -140,7 +140,7 @@ class Worker:
     async def _start(self, started: ev.RunStarted, position: int) -> None:
         await self.offload(self.views_at, position)
         run = await self.offload(self.queue.run, started.run_id)
-        graph_id = run and self.graphs.graph_id_for(run.assistant_id)
+        graph_id = run and (run.graph_id or self.graphs.graph_id_for(run.assistant_id))
         if run is None or graph_id is None:
             error = ev.RunError("GraphNotFound", f"no graph for assistant {run and run.assistant_id}")
             await self.offload(self.app.record_failed, started.originator_id, started.run_id, started.attempt, error)

@@ -7,7 +7,7 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, MediaType, Response, delete, get, post
-from litestar.params import Parameter
+from litestar.params import HeaderParameter, Parameter
 from litestar.response import Stream
 
 from threadlog.domain.errors import RunNotActiveError, RunNotFoundError
@@ -134,7 +134,7 @@ class RunController(Controller):
         self, services: Services, owner: str | None, thread_id: str, run_id: str,
         stream_mode: list[str] | None = Parameter(default=None),
         cancel_on_disconnect: bool = Parameter(default=False),
-        last_event_id: int | None = Parameter(header="Last-Event-ID", default=None),
+        last_event_id: int | None = HeaderParameter(name="Last-Event-ID", default=None),
     ) -> Stream:
         row = await visible_run(services, thread_id, run_id, owner)
         return stream_response(services, row, asked=stream_mode, after=last_event_id,
