@@ -3,6 +3,10 @@
 import argparse
 import asyncio
 import logging
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -44,11 +48,29 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> int:
         settings = replace(settings, graphs_config=str(Path(args.config).resolve()))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     runtime = Runtime(settings)
-    app = build_app(runtime, workers=not args.no_workers)
+    in_process = not args.no_workers and settings.worker_processes == 0
+    app = build_app(runtime, workers=in_process)
+    children = [] if args.no_workers else [_worker_process(settings) for _ in range(settings.worker_processes)]
     print(f"threadlog: serving http://{args.host}:{args.port} (API docs at /docs)", flush=True)
     print(f"threadlog: data in {describe_store(settings)}; graphs from {graphs_config_path(settings)}", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", lifespan="on")
+    print(f"threadlog: workers {'in this process' if in_process else f'in {len(children)} processes'}"
+          f"{'' if in_process or children else ' elsewhere (--no-workers)'}", flush=True)
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning", lifespan="on")
+    finally:
+        for child in children:
+            child.send_signal(signal.SIGTERM)
+        for child in children:
+            child.wait(30)
     return 0
+
+
+def _worker_process(settings: Settings) -> subprocess.Popen[bytes]:
+    """A `threadlog worker` beside this server, on the same store (its own core)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("THREADLOG_")}
+    env.update({f"THREADLOG_{name.upper()}": str(getattr(settings, name))
+                for name in settings.__struct_fields__ if getattr(settings, name) is not None})
+    return subprocess.Popen([sys.executable, "-m", "threadlog.ops.cli", "worker"], env=env)
 
 
 def build_app(runtime: Runtime, *, workers: bool) -> Litestar:

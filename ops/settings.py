@@ -24,7 +24,8 @@ class Settings(Struct, frozen=True, kw_only=True):
     max_attempts: int = 3
     graphs_config: str | None = None
     worker_concurrency: int = 10
-    worker_flush_ms: float = 50.0
+    worker_processes: int = 0  # `serve` runs workers in-process (0) or in this many child processes
+    worker_flush_ms: float = 100.0
     heartbeat_seconds: float = 2.0
     lease_seconds: float = 10.0
     run_timeout_seconds: float = 86_400.0

@@ -4,7 +4,6 @@ import argparse
 import asyncio
 import logging
 import signal
-import sys
 
 from threadlog.ops.runtime import Runtime
 from threadlog.ops.settings import Settings
@@ -12,15 +11,12 @@ from threadlog.ops.store import describe_store
 
 
 def add_command(commands: argparse._SubParsersAction) -> None:
-    worker = commands.add_parser("worker", help="execute runs in this process (needs THREADLOG_DATABASE_URL)")
+    worker = commands.add_parser("worker", help="execute runs in a process of their own (PostgreSQL on any "
+                                                "machine; the embedded store on this one)")
     worker.set_defaults(run=run_worker)
 
 
 def run_worker(settings: Settings, args: argparse.Namespace) -> int:
-    if not settings.uses_postgres:
-        print("threadlog worker: separate worker processes need PostgreSQL (set THREADLOG_DATABASE_URL); "
-              "with the embedded store, `threadlog serve` runs the workers itself", file=sys.stderr)
-        return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     asyncio.run(_work(settings))
     return 0

@@ -10,9 +10,12 @@ from threadlog.projections.projector import Batch, ViewProjector
 BATCH_SIZE = 1000
 
 
-def read_batch(app: Threads, after: int, *, stop: int | None = None, limit: int = BATCH_SIZE) -> Batch:
-    """The decoded events after log position `after` (up to `stop`), oldest first."""
-    notes = app.recorder.select_notifications(start=after, limit=limit, stop=stop, inclusive_of_start=False)
+def read_batch(
+    app: Threads, after: int, *, stop: int | None = None, limit: int = BATCH_SIZE, topics: list[str] | None = None
+) -> Batch:
+    """The decoded events after log position `after` (up to `stop`, of `topics`), oldest first."""
+    notes = app.recorder.select_notifications(start=after, limit=limit, stop=stop, topics=topics or (),
+                                              inclusive_of_start=False)
     return [(n.id, app.mapper.to_domain_event(n)) for n in notes]
 
 

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 
 from threadlog.domain.application import Threads
-from threadlog.projections.catchup import read_batch
+from threadlog.projections.catchup import BATCH_SIZE, read_batch
 from threadlog.projections.database import Views
 from threadlog.projections.leadership import ProjectorLock
 from threadlog.projections.projector import Batch, ViewProjector
@@ -39,6 +39,7 @@ class Follower:
         self._stopped = threading.Event()
         self._advanced = threading.Condition()
         self._subscribers: list[Subscriber] = []
+        self._interests: set[str] | None = set()  # event topics the subscribers want; None: all
         self._threads: list[threading.Thread] = []
         self.position = 0  # last log position handled by this process
         app.add_listener(lambda _position: self._wake.set())
@@ -58,9 +59,17 @@ class Follower:
             thread.join(timeout=5)
         self.lock.release()
 
-    def subscribe(self, subscriber: Subscriber) -> None:
-        """Call `subscriber(batch)` with every batch of new events, after it is projected."""
+    def subscribe(self, subscriber: Subscriber, topics: list[str] | None = None) -> None:
+        """Call `subscriber(batch)` with every batch of new events, after it is projected.
+
+        A subscriber that names the `topics` it cares for spares a process that does not
+        project the views from reading (and decoding) the rest of the log.
+        """
         self._subscribers.append(subscriber)
+        if topics is None or self._interests is None:
+            self._interests = None
+        else:
+            self._interests.update(topics)
 
     # -- read-your-writes ---------------------------------------------------------------------
 
@@ -104,17 +113,33 @@ class Follower:
                 self._maybe_take_over()
 
     def _step(self) -> bool:
-        batch = read_batch(self.app, self.position)
-        if not batch:
-            return False
         if self.lock.held:
-            self.projector.apply(batch)
+            batch = read_batch(self.app, self.position)
+            if batch:
+                self.projector.apply(batch)
+            reached = batch[-1][0] if batch else None
+        else:
+            batch, reached = self._read_for_subscribers()
+        if reached is None:
+            return False
         with self._advanced:
-            self.position = batch[-1][0]
+            self.position = reached
             self._advanced.notify_all()
-        for subscriber in self._subscribers:
-            subscriber(batch)
+        if batch:
+            for subscriber in self._subscribers:
+                subscriber(batch)
         return True
+
+    def _read_for_subscribers(self) -> tuple[Batch, int | None]:
+        """Another process projects: read only what this one's subscribers asked for."""
+        if self._interests is None:
+            batch = read_batch(self.app, self.position)
+            return batch, batch[-1][0] if batch else None
+        head = self.app.recorder.max_notification_id() or 0
+        if head <= self.position:
+            return [], None
+        batch = read_batch(self.app, self.position, stop=head, topics=sorted(self._interests))
+        return batch, batch[-1][0] if len(batch) == BATCH_SIZE else head
 
     def _maybe_take_over(self) -> None:
         if not self.lock.held and self.lock.acquire():

@@ -25,6 +25,7 @@ from threadlog.domain.ports import CheckpointReader, RunQueue, WorkerRegistry
 log = logging.getLogger(__name__)
 WAKING_EVENTS = (ev.RunCreated, ev.RunRequeued, ev.RunSucceeded, ev.RunFailed, ev.RunTimedOut, ev.RunInterrupted,
                  ev.RunRolledBack)
+WATCHED_EVENTS = (*WAKING_EVENTS, ev.RunCancelRequested, ev.ThreadDeleted)  # all a worker needs to hear of
 
 
 class WorkerSettings(Struct, frozen=True, kw_only=True):
@@ -46,6 +47,8 @@ class Worker:
         self.settings, self.offload, self.views_at = settings, offload, views_at
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.executions: dict[UUID, RunExecution] = {}
+        self._starting: dict[UUID, str | None] = {}  # claimed, being prepared: a cancel asked meanwhile
+        self._start_tasks: set[asyncio.Task[None]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake = asyncio.Event()
         self._hints: set[UUID] = set()  # threads the log says may have a run to start
@@ -65,6 +68,7 @@ class Worker:
         self._stopping = True
         for task in self._tasks:
             task.cancel()
+        await asyncio.gather(*self._start_tasks, return_exceptions=True)
         running = list(self.executions.values())
         for execution in running:
             execution.request_shutdown()
@@ -82,6 +86,8 @@ class Worker:
         for _, event in batch:
             if isinstance(event, ev.RunCancelRequested) and (execution := self.executions.get(event.run_id)):
                 execution.request_cancel(event.action)
+            elif isinstance(event, ev.RunCancelRequested) and event.run_id in self._starting:
+                self._starting[event.run_id] = event.action
             elif isinstance(event, ev.ThreadDeleted):
                 for execution in self.executions.values():
                     if execution.run.thread_id == event.originator_id:
@@ -120,41 +126,62 @@ class Worker:
         return list(hints)
 
     async def _claim(self, thread_ids: list[UUID]) -> None:
+        """Claim runs on these threads, at once, as far as there is room."""
         busy = {e.run.thread_id for e in self.executions.values()}
-        for thread_id in thread_ids:
-            if len(self.executions) >= self.settings.concurrency:
-                self._hints.add(thread_id)  # no room now: try again when a run ends
-                continue
-            if thread_id in busy:
-                continue  # its run's outcome will bring the thread back as a hint
-            try:
-                claimed = await self.offload(self.app.claim_next_run, thread_id, self.worker_id)
-            except DomainError:
-                continue
-            except Exception:
-                log.exception("claiming a run on thread %s failed", thread_id)
-                continue
-            if claimed is not None:
-                await self._start(claimed[1], claimed[0])
+        room = self.settings.concurrency - len(self.executions) - len(self._starting)
+        wanted = [t for t in dict.fromkeys(thread_ids) if t not in busy]
+        self._hints.update(wanted[max(room, 0):])  # no room now: try again when a run ends
+        await asyncio.gather(*(self._claim_one(t) for t in wanted[:max(room, 0)]))
+
+    async def _claim_one(self, thread_id: UUID) -> None:
+        try:
+            claimed = await self.offload(self.app.claim_next_run, thread_id, self.worker_id)
+        except DomainError:
+            return
+        except Exception:
+            log.exception("claiming a run on thread %s failed", thread_id)
+            return
+        if claimed is not None:
+            position, started = claimed
+            self._starting[started.run_id] = None
+            task = asyncio.create_task(self._start(started, position))
+            self._start_tasks.add(task)
+            task.add_done_callback(self._start_tasks.discard)
 
     async def _start(self, started: ev.RunStarted, position: int) -> None:
-        await self.offload(self.views_at, position)
-        run = await self.offload(self.queue.run, started.run_id)
-        graph_id = run and (run.graph_id or self.graphs.graph_id_for(run.assistant_id))
-        if run is None or graph_id is None:
-            error = ev.RunError("GraphNotFound", f"no graph for assistant {run and run.assistant_id}")
-            await self.offload(self.app.record_failed, started.originator_id, started.run_id, started.attempt, error)
-            return
         try:
-            graph = self.graphs.load(graph_id)
-        except GraphConfigError as e:
-            await self.offload(self.app.record_failed, run.thread_id, run.run_id, started.attempt,
-                               ev.RunError("GraphConfigError", str(e)))
+            execution = await self._prepare(started, position)
+        except Exception:
+            log.exception("run %s could not be started", started.run_id)
+            execution = None
+        finally:
+            cancel = self._starting.pop(started.run_id, None)
+        if execution is None:
+            self._wake.set()
             return
-        execution = RunExecution(self.app, graph, graph_id, self.reader, run, started, offload=self.offload,
-                                 flush_after=self.settings.flush_after, timeout=self.settings.run_timeout)
+        self.executions[started.run_id] = execution
         execution.task = asyncio.create_task(self._execute(execution))
-        self.executions[run.run_id] = execution
+        if cancel:
+            execution.request_cancel(cancel)
+
+    async def _prepare(self, started: ev.RunStarted, position: int) -> RunExecution | None:
+        """What the run needs: its kwargs (from the runs view) and its graph; or fail the run."""
+        run = await self.offload(self.queue.run, started.run_id)
+        if run is None:  # another process projects, and has not got this far yet
+            await self.offload(self.views_at, position)
+            run = await self.offload(self.queue.run, started.run_id)
+        graph_id = run and (run.graph_id or self.graphs.graph_id_for(run.assistant_id))
+        problem = None if graph_id else ev.RunError("GraphNotFound", f"no graph for assistant {run and run.assistant_id}")
+        try:
+            graph = self.graphs.load(graph_id) if graph_id else None
+        except GraphConfigError as e:
+            problem, graph = ev.RunError("GraphConfigError", str(e)), None
+        if problem or graph is None or run is None:
+            await self.offload(self.app.record_failed, started.originator_id, started.run_id, started.attempt,
+                               problem)
+            return None
+        return RunExecution(self.app, graph, graph_id, self.reader, run, started, offload=self.offload,
+                            flush_after=self.settings.flush_after, timeout=self.settings.run_timeout)
 
     async def _execute(self, execution: RunExecution) -> None:
         try:

@@ -106,15 +106,12 @@ def test_a_read_after_a_write_sees_the_write_under_concurrent_writers(runtime) -
 
 
 def test_writes_from_another_process_reach_the_views_quickly(runtime, settings) -> None:
-    """Another application (own pool, as another process would have) writes; the follower
-    wakes on NOTIFY (PostgreSQL) or its short poll (SQLite), well before the 1 s safety poll."""
-    from threadlog.domain.application import Threads
-    from threadlog.ops.store import store_env
-
-    with Threads(store_env(settings)) as other:
+    """Another process's runtime (own pool and doorbell) writes; the follower wakes on NOTIFY
+    (PostgreSQL) or the doorbell (SQLite), well before its safety poll."""
+    with Runtime(settings) as other:
         thread_id = uuid4()
         started = time.monotonic()
-        position = other.create_thread(thread_id)
+        position = other.app.create_thread(thread_id)
         assert runtime.follower.wait_for(position, timeout=5)
         assert time.monotonic() - started < 0.5
     assert row(runtime, "threads", thread_id=thread_id) is not None
