@@ -13,6 +13,7 @@ from litestar.exceptions import HTTPException, ValidationException
 
 from threadlog.domain.errors import ConflictError, NotFoundError
 from threadlog.domain.execution.graphs import GraphConfigError
+from threadlog.http.services import ViewsBehindError
 
 log = logging.getLogger(__name__)
 
@@ -73,5 +74,6 @@ HANDLERS = {
     psycopg.OperationalError: _unavailable,
     psycopg_pool.PoolTimeout: _unavailable,
     sqlite3.OperationalError: _unavailable,
+    ViewsBehindError: lambda _, exc: _detail(503, str(exc)),
     Exception: _unexpected,
 }

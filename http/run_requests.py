@@ -66,7 +66,10 @@ async def _create_thread(services: Services, thread_id: UUID, assistant: Row, ow
         position = await services.call(lambda: services.app.create_thread(
             thread_id, metadata=metadata, graph_id=assistant["graph_id"], owner=owner))
     except ThreadExistsError:
-        return  # created by a racing request a moment ago: use it
+        # Created a moment ago by a racing request (use it), or someone else's (don't).
+        if await services.call(services.threads.get, thread_id, owner) is None:
+            raise ThreadNotFoundError(thread_id) from None
+        return
     await services.written(position)
 
 

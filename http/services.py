@@ -14,6 +14,13 @@ from threadlog.projections.runs_read import RunReads
 from threadlog.projections.threads_read import ThreadReads
 
 
+class ViewsBehindError(Exception):
+    """A write was saved, but the views did not show it in time (the store is struggling)."""
+
+    def __init__(self, position: int | None) -> None:
+        super().__init__(f"Saved at log position {position}, but the views are behind; read it again shortly.")
+
+
 @dataclass(frozen=True)
 class ApiSettings:
     max_body_bytes: int = 10 * 1024 * 1024
@@ -40,4 +47,5 @@ class Services:
 
     async def written(self, position: int | None) -> None:
         """Read-your-writes: return once the views show the write at `position`."""
-        await self.hub.reached(position, self.settings.write_timeout_seconds)
+        if not await self.hub.reached(position, self.settings.write_timeout_seconds):
+            raise ViewsBehindError(position)

@@ -19,11 +19,12 @@ from threadlog.domain.errors import AssistantExistsError
 from threadlog.domain.events import AssistantSpec
 from threadlog.domain.execution.graphs import default_assistant_id
 from threadlog.http.app import create_app
+from threadlog.http.auth import api_key_middleware, parse_keys
 from threadlog.http.hub import Hub
 from threadlog.http.services import ApiSettings, Services
 from threadlog.ops.migrations import LIVE_PREFIX
 from threadlog.ops.runtime import Runtime, graphs_config_path
-from threadlog.ops.settings import Settings
+from threadlog.ops.settings import Settings, SettingsError
 from threadlog.ops.store import describe_store
 from threadlog.projections.assistants_read import AssistantReads
 from threadlog.projections.audit_read import AuditReads
@@ -98,7 +99,11 @@ def build_app(runtime: Runtime, *, workers: bool) -> Litestar:
                 await worker.stop()
             runtime.close()
 
-    return create_app(services, lifespan=[running])
+    try:
+        keys = parse_keys(runtime.settings.api_keys, runtime.settings.admin_api_keys)
+    except ValueError as e:
+        raise SettingsError(str(e)) from None
+    return create_app(services, lifespan=[running], middleware=[api_key_middleware(keys)] if keys.enabled else [])
 
 
 def ensure_default_assistants(runtime: Runtime) -> None:

@@ -7,6 +7,7 @@ a worker whose run was taken over is refused (fenced) and stops.
 """
 
 import asyncio
+import logging
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -14,10 +15,17 @@ from uuid import UUID
 
 from threadlog.domain import events as ev
 from threadlog.domain.application import Threads
-from threadlog.domain.errors import RunNotActiveError, RunNotRunningError, StaleAttemptError, ThreadDeletedError
+from threadlog.domain.errors import (
+    DomainError,
+    RunNotActiveError,
+    RunNotRunningError,
+    StaleAttemptError,
+    ThreadDeletedError,
+)
 from threadlog.domain.execution.saver import Offload
 
 FENCED = (StaleAttemptError, RunNotActiveError, RunNotRunningError, ThreadDeletedError)
+log = logging.getLogger(__name__)
 
 
 class RunRecorder:
@@ -77,13 +85,23 @@ class RunRecorder:
             await self._save(partial(self.app.record_progress, self.thread_id, self.run_id, self.attempt, items))
 
     async def _save(self, call: Callable[[], int | None]) -> int | None:
-        try:
-            # Shielded: once a save has started it completes, even if the run is cancelled.
-            return await asyncio.shield(self.offload(call))
-        except FENCED as e:
-            self.fenced = e
-            self.on_fenced()
-            return None
+        """Save, retrying while the store is unreachable: a run's progress and outcome must
+        not be lost to an outage. Only fencing (the run is no longer ours) stops it."""
+        pause = 0.1
+        while True:
+            try:
+                # Shielded: once a save has started it completes, even if the run is cancelled.
+                return await asyncio.shield(self.offload(call))
+            except FENCED as e:
+                self.fenced = e
+                self.on_fenced()
+                return None
+            except DomainError:
+                raise
+            except Exception as e:  # the store is down or unreachable: wait and try again
+                log.warning("run %s: saving failed (%s); retrying in %.1f s", self.run_id, e, pause)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 2.0)
 
     def _cancel_timer(self) -> None:
         if self._timer is not None:

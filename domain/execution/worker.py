@@ -18,6 +18,7 @@ from threadlog.domain import events as ev
 from threadlog.domain.application import Threads
 from threadlog.domain.errors import DomainError
 from threadlog.domain.execution.graphs import GraphConfigError, GraphRegistry
+from threadlog.domain.execution.recorder import RunRecorder
 from threadlog.domain.execution.runner import RunExecution
 from threadlog.domain.execution.saver import Offload
 from threadlog.domain.ports import CheckpointReader, RunQueue, WorkerRegistry
@@ -151,8 +152,10 @@ class Worker:
     async def _start(self, started: ev.RunStarted, position: int) -> None:
         try:
             execution = await self._prepare(started, position)
-        except Exception:
-            log.exception("run %s could not be started", started.run_id)
+        except Exception as e:  # the store failed us: give the run back rather than sit on it
+            log.warning("run %s could not be started (%s); handing it back", started.run_id, e)
+            await RunRecorder(self.app, started.originator_id, started.run_id, started.attempt, flush_after=0,
+                              offload=self.offload, on_fenced=lambda: None).requeue(f"could not start: {e}")
             execution = None
         finally:
             cancel = self._starting.pop(started.run_id, None)

@@ -26,6 +26,14 @@ from threadlog.http.services import Services
 from threadlog.projections.database import Row
 
 
+async def _own_assistant(services: Services, assistant_id: str, owner: str | None) -> Row:
+    """An assistant the caller may change: theirs (the graphs' defaults are read-only to owners)."""
+    row = await _assistant(services, assistant_id, owner)
+    if owner is not None and row["owner"] != owner:
+        raise AssistantNotFoundError(assistant_id)
+    return row
+
+
 async def _assistant(services: Services, assistant_id: str, owner: str | None) -> Row:
     if assistant_id in services.graphs.specs:  # a graph's name stands for its default assistant
         assistant_id = str(default_assistant_id(assistant_id))
@@ -62,7 +70,7 @@ class AssistantController(Controller):
     @patch("/{assistant_id:str}", summary="Update an assistant (a new version)")
     async def update(self, services: Services, owner: str | None, assistant_id: str, data: AssistantPatch
                      ) -> Assistant:
-        row = await _assistant(services, assistant_id, owner)
+        row = await _own_assistant(services, assistant_id, owner)
         changes = {k: v for k, v in _fields(data).items() if v is not None}
         if "graph_id" in changes and changes["graph_id"] not in services.graphs.specs:
             raise AssistantNotFoundError(f"for graph '{changes['graph_id']}' (no such graph)")
@@ -72,7 +80,7 @@ class AssistantController(Controller):
 
     @delete("/{assistant_id:str}", status_code=204, summary="Delete an assistant")
     async def remove(self, services: Services, owner: str | None, assistant_id: str) -> None:
-        row = await _assistant(services, assistant_id, owner)
+        row = await _own_assistant(services, assistant_id, owner)
         await services.written(await services.call(services.app.delete_assistant, UUID(str(row["assistant_id"]))))
 
     @post("/search", status_code=200, summary="Search assistants")
@@ -99,7 +107,7 @@ class AssistantController(Controller):
     @post("/{assistant_id:str}/latest", status_code=200, summary="Make a version the latest")
     async def set_latest(self, services: Services, owner: str | None, assistant_id: str, data: LatestVersion
                          ) -> Assistant:
-        row = await _assistant(services, assistant_id, owner)
+        row = await _own_assistant(services, assistant_id, owner)
         position = await services.call(services.app.choose_assistant_version, UUID(str(row["assistant_id"])),
                                        data.version)
         await services.written(position)

@@ -51,6 +51,7 @@ class Process:
     def kill(self) -> None:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(10)
+        self._log.close()
 
     def stop(self, timeout: float = 30) -> int:
         if self.process.poll() is None:

@@ -59,6 +59,7 @@ def replay_check(runtime: Runtime, thread_id) -> list[str]:
     return problems
 
 
+@pytest.mark.fault
 def test_a_killed_worker_process_run_finishes_on_another_with_one_outcome(fast, workers) -> None:
     processes = workers(2)
     with Runtime(fast).start() as runtime:
