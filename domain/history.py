@@ -41,3 +41,25 @@ def live_checkpoints(events: Iterable[ev.ThreadEvent]) -> list[tuple[ev.SavedChe
 
 def _key(checkpoint: ev.SavedCheckpoint) -> CheckpointKey:
     return (checkpoint.checkpoint_ns, checkpoint.checkpoint_id)
+
+
+def run_problems(events: Iterable[ev.ThreadEvent]) -> list[str]:
+    """What breaks the run rules in a thread's log: two runs running at once, a run with
+    other than exactly one outcome. Empty for a healthy log whose runs have all ended."""
+    problems: list[str] = []
+    running: UUID | None = None
+    created: list[UUID] = []
+    outcomes: dict[UUID, int] = {}
+    for event in events:
+        if isinstance(event, ev.RunCreated):
+            created.append(event.run_id)
+        elif isinstance(event, ev.RunStarted):
+            if running is not None:
+                problems.append(f"run {event.run_id} started while {running} was running")
+            running = event.run_id
+        elif isinstance(event, (*ev.RUN_OUTCOMES, ev.RunRequeued)):
+            if isinstance(event, ev.RUN_OUTCOMES):
+                outcomes[event.run_id] = outcomes.get(event.run_id, 0) + 1
+            if event.run_id == running:
+                running = None
+    return problems + [f"run {r} has {outcomes.get(r, 0)} outcomes" for r in created if outcomes.get(r, 0) != 1]

@@ -78,3 +78,6 @@ class WorkerRegistry(Protocol):
 
     def expired_runs(self, now: datetime, lease_seconds: float) -> list[tuple[UUID, UUID, int]]:
         """(thread, run, attempt) of running runs whose worker stopped heart-beating."""
+
+    def running_on(self, worker_id: str, started_before: datetime) -> list[tuple[UUID, UUID, int]]:
+        """(thread, run, attempt) of runs this worker started before then, still running."""

@@ -13,7 +13,7 @@ from litestar.exceptions import HTTPException, ValidationException
 
 from threadlog.domain.errors import ConflictError, NotFoundError
 from threadlog.domain.execution.graphs import GraphConfigError
-from threadlog.http.services import ViewsBehindError
+from threadlog.http.services import StoreTimeoutError, ViewsBehindError
 
 log = logging.getLogger(__name__)
 
@@ -75,5 +75,6 @@ HANDLERS = {
     psycopg_pool.PoolTimeout: _unavailable,
     sqlite3.OperationalError: _unavailable,
     ViewsBehindError: lambda _, exc: _detail(503, str(exc)),
+    StoreTimeoutError: lambda _, exc: _detail(503, str(exc)),
     Exception: _unexpected,
 }

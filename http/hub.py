@@ -15,11 +15,12 @@ Offload = Callable[..., Awaitable[Any]]
 
 
 class Hub:
-    def __init__(self, projects_here: Callable[[], bool], views_position: Callable[[], int], offload: Offload) -> None:
+    def __init__(self, projects_here: Callable[[], bool], projected: Callable[[], int],
+                 views_position: Callable[[], int], offload: Offload) -> None:
         self.projects_here = projects_here
+        self.projected = projected  # how far this process has projected the views
         self.views_position = views_position
         self.offload = offload
-        self.position = 0  # the last position this process's follower handled
         self._loop: asyncio.AbstractEventLoop | None = None
         self._watches: dict[UUID, set["Watch"]] = {}
         self._positions: list[tuple[int, asyncio.Future[None]]] = []
@@ -33,13 +34,12 @@ class Hub:
             self._loop.call_soon_threadsafe(self._news, batch[-1][0], {e.originator_id for _, e in batch})
 
     def _news(self, position: int, thread_ids: set[UUID]) -> None:
-        self.position = max(self.position, position)
         for thread_id in thread_ids:
             for watch in self._watches.get(thread_id, ()):
                 watch.news(position)
-        waiting, self._positions = self._positions, []
+        waiting, self._positions, projected = self._positions, [], self.projected()
         for wanted, waiter in waiting:
-            if wanted <= self.position:
+            if wanted <= projected:
                 if not waiter.done():
                     waiter.set_result(None)
             else:
@@ -64,7 +64,7 @@ class Hub:
         if position is None:
             return True
         if self.projects_here():
-            if self.position >= position:
+            if self.projected() >= position:
                 return True
             waiter = asyncio.get_running_loop().create_future()
             self._positions.append((position, waiter))

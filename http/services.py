@@ -1,5 +1,6 @@
 """What the HTTP layer works with, handed in by the composition root (ops)."""
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,13 @@ from threadlog.projections.runs_read import RunReads
 from threadlog.projections.threads_read import ThreadReads
 
 
+class StoreTimeoutError(Exception):
+    """The store did not answer in time (down, or overwhelmed): the request is given up."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"The store did not answer within {seconds:g} s; try again shortly.")
+
+
 class ViewsBehindError(Exception):
     """A write was saved, but the views did not show it in time (the store is struggling)."""
 
@@ -26,6 +34,7 @@ class ApiSettings:
     max_body_bytes: int = 10 * 1024 * 1024
     heartbeat_seconds: float = 5.0
     write_timeout_seconds: float = 10.0
+    store_timeout_seconds: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -42,8 +51,12 @@ class Services:
     settings: ApiSettings
 
     async def call(self, function: Callable[..., Any], *args: Any) -> Any:
-        """A blocking call (the store) off the event loop."""
-        return await self.offload(function, *args)
+        """A blocking call (the store) off the event loop; a 503 if it takes too long (an
+        outage should fail requests fast, not hold them while the driver retries)."""
+        try:
+            return await asyncio.wait_for(self.offload(function, *args), self.settings.store_timeout_seconds)
+        except TimeoutError:
+            raise StoreTimeoutError(self.settings.store_timeout_seconds) from None
 
     async def written(self, position: int | None) -> None:
         """Read-your-writes: return once the views show the write at `position`."""

@@ -75,12 +75,14 @@ def _worker_process(settings: Settings) -> subprocess.Popen[bytes]:
 
 
 def build_app(runtime: Runtime, *, workers: bool) -> Litestar:
-    hub = Hub(lambda: runtime.follower.lock.held, runtime.views.position, runtime.offload)
+    follower = runtime.follower
+    hub = Hub(lambda: follower.lock.held, lambda: follower.projected, runtime.views.position, runtime.offload)
     services = Services(
         app=runtime.app, graphs=runtime.graphs, hub=hub, offload=runtime.offload,
         threads=ThreadReads(runtime.views, LIVE_PREFIX), runs=RunReads(runtime.views, LIVE_PREFIX),
         assistants=AssistantReads(runtime.views, LIVE_PREFIX), audit=AuditReads(runtime.views, LIVE_PREFIX),
-        checkpoints=runtime.checkpoints, settings=ApiSettings(max_body_bytes=runtime.settings.max_body_bytes),
+        checkpoints=runtime.checkpoints, settings=ApiSettings(max_body_bytes=runtime.settings.max_body_bytes,
+                                                            store_timeout_seconds=runtime.settings.store_timeout_seconds),
     )
 
     @asynccontextmanager

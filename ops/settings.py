@@ -30,6 +30,7 @@ class Settings(Struct, frozen=True, kw_only=True):
     lease_seconds: float = 10.0
     run_timeout_seconds: float = 86_400.0
     max_body_bytes: int = 10 * 1024 * 1024
+    store_timeout_seconds: float = 5.0  # a request waits this long for the store, then 503
     api_keys: str = ""  # key1=owner1,key2=owner2: access control on when set
     admin_api_keys: str = ""  # key3,key4: see every owner's resources
 

@@ -42,6 +42,7 @@ class Follower:
         self._interests: set[str] | None = set()  # event topics the subscribers want; None: all
         self._threads: list[threading.Thread] = []
         self.position = 0  # last log position handled by this process
+        self.projected = 0  # last log position this process projected into the views
         app.add_listener(lambda _position: self._wake.set())
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -78,7 +79,7 @@ class Follower:
         deadline = time.monotonic() + timeout
         if self.lock.held:
             with self._advanced:
-                return self._advanced.wait_for(lambda: self.position >= position, timeout)
+                return self._advanced.wait_for(lambda: self.projected >= position, timeout)
         while self.views.position() < position:  # another process projects: poll its progress
             if time.monotonic() > deadline:
                 return False
@@ -95,7 +96,8 @@ class Follower:
     def _start_position(self) -> int:
         if self.lock.acquire():
             self.projector.forget()
-            return self.views.position()
+            self.projected = self.views.position()
+            return self.projected
         return self.app.recorder.max_notification_id() or 0
 
     def _run(self) -> None:
@@ -113,7 +115,8 @@ class Follower:
                 self._maybe_take_over()
 
     def _step(self) -> bool:
-        if self.lock.held:
+        projecting = self.lock.held
+        if projecting:
             batch = read_batch(self.app, self.position)
             if batch:
                 self.projector.apply(batch)
@@ -124,6 +127,8 @@ class Follower:
             return False
         with self._advanced:
             self.position = reached
+            if projecting:
+                self.projected = reached
             self._advanced.notify_all()
         if batch:
             for subscriber in self._subscribers:
@@ -145,4 +150,4 @@ class Follower:
         if not self.lock.held and self.lock.acquire():
             log.info("this process now projects the views")
             self.projector.forget()
-            self.position = self.views.position()
+            self.position = self.projected = self.views.position()

@@ -76,3 +76,9 @@ class WorkerTable:
                 f"LEFT JOIN {self.p}workers w ON w.worker_id = r.worker_id "
                 "WHERE r.status = ? AND (w.worker_id IS NULL OR w.heartbeat_at < ?)", ["running", expired])
             return [(_uuid(r["thread_id"]), _uuid(r["run_id"]), r["attempt"]) for r in cursor.fetchall()]
+
+    def running_on(self, worker_id: str, started_before: datetime) -> list[tuple[UUID, UUID, int]]:
+        rows = self.views.query(
+            f"SELECT thread_id, run_id, attempt FROM {self.p}runs WHERE status = ? AND worker_id = ? "
+            "AND updated_at < ?", ["running", worker_id, started_before])
+        return [(_uuid(r["thread_id"]), _uuid(r["run_id"]), r["attempt"]) for r in rows]

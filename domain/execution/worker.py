@@ -9,7 +9,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from msgspec import Struct
@@ -234,11 +234,16 @@ class Worker:
                 log.exception("sweeping expired leases failed; retrying")
 
     async def _sweep(self) -> None:
-        for thread_id, run_id, attempt in await self.offload(self.registry.expired_runs, _now(),
-                                                             self.settings.lease_seconds):
+        now = _now()
+        expired = await self.offload(self.registry.expired_runs, now, self.settings.lease_seconds)
+        # Runs this worker claimed but lost track of (the claim was saved, its answer lost).
+        forgotten = [run for run in await self.offload(self.registry.running_on, self.worker_id,
+                                                       now - timedelta(seconds=self.settings.lease_seconds))
+                     if run[1] not in self.executions and run[1] not in self._starting]
+        for thread_id, run_id, attempt in [*expired, *forgotten]:
             try:
                 await self.offload(self.app.requeue_run, thread_id, run_id, attempt, "lease expired")
-                log.warning("run %s attempt %s: its worker stopped heart-beating; requeued", run_id, attempt)
+                log.warning("run %s attempt %s: no worker was running it; requeued", run_id, attempt)
             except DomainError:
                 pass  # someone else requeued or finished it first
 

@@ -23,7 +23,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.fault]
 
 @pytest.fixture
 def settings_for_faults(postgres_settings, tmp_path):
-    return replace(postgres_settings, lease_seconds=2.0, heartbeat_seconds=0.3, data_dir=str(tmp_path))
+    return replace(postgres_settings, lease_seconds=2.0, heartbeat_seconds=0.3, data_dir=str(tmp_path),
+                   store_timeout_seconds=1.5)
 
 
 def wait_all_ended(http: httpx.Client, runs: dict[str, str], timeout: float = 60) -> dict[str, str]:
@@ -35,7 +36,10 @@ def wait_all_ended(http: httpx.Client, runs: dict[str, str], timeout: float = 60
             if response.json()["status"] not in ("pending", "running"):
                 statuses[run_id] = response.json()["status"]
                 break
-            assert time.monotonic() < deadline, f"run {run_id} never ended"
+            if time.monotonic() > deadline:
+                events = http.get(f"/threads/{thread_id}/events", params={"limit": 1000}).json()["events"]
+                story = [(e["position"], e["type"], e["run_id"], e["timestamp"]) for e in events]
+                raise AssertionError(f"run {run_id} never ended; its thread's log: {story}")
             time.sleep(0.1)
     return statuses
 

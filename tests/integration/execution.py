@@ -20,15 +20,15 @@ TERMINAL = {"success", "error", "timeout", "interrupted"}
 class WorkerThread:
     """A worker beside the test, as `threadlog serve` runs it beside the API."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, worker: Worker | None = None) -> None:
         self.runtime = runtime
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.worker: Worker | None = None
+        self.worker = worker
 
     def __enter__(self) -> "WorkerThread":
         self.thread.start()
-        self.worker = self.runtime.worker()
+        self.worker = self.worker or self.runtime.worker()
         asyncio.run_coroutine_threadsafe(self.worker.start(), self.loop).result(10)
         return self
 

@@ -86,3 +86,16 @@ def test_a_run_fails_after_its_last_attempt(settings) -> None:
             ended = wait_run(runtime, run_id, timeout=10)
         assert ended["status"] == "error" and ended["error"]["error"] == "MaxAttemptsExceeded"
         assert row(runtime, "run_audit", run_id=run_id)["attempts"] == 2
+
+
+def test_a_run_whose_claim_answer_was_lost_is_requeued_by_its_own_worker(leased) -> None:
+    """The claim was saved but the worker never heard back (a dropped connection): the
+    worker is alive and heart-beating, yet runs nothing for it; its sweeper notices."""
+    thread_id = new_thread(leased)
+    run_id = create_run(leased, thread_id, "weather in sf")
+    worker = leased.worker()
+    leased.app.claim_next_run(thread_id, worker.worker_id)  # saved, but the worker never learns of it
+    with WorkerThread(leased, worker):
+        ended = wait_run(leased, run_id, timeout=15)
+    assert (ended["status"], ended["attempt"]) == ("success", 2)
+    assert outcomes(leased, thread_id, run_id) == Counter({"RunSucceeded": 1})

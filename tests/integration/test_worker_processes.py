@@ -1,7 +1,6 @@
 """Worker processes on PostgreSQL: one killed mid-run (kill -9), and many double-texts."""
 
 import random
-from collections import Counter
 from uuid import uuid4
 
 import pytest
@@ -10,7 +9,7 @@ from msgspec.structs import replace
 from tests.integration.execution import checkpoints_of, create_run, wait_run, wait_until
 from tests.integration.processes import Process
 from tests.integration.views import row
-from threadlog.domain import events as ev
+from threadlog.domain.history import run_problems
 from threadlog.domain.errors import RunRejectedError
 from threadlog.ops.runtime import Runtime
 
@@ -39,21 +38,8 @@ def workers(fast, tmp_path):
 
 
 def replay_check(runtime: Runtime, thread_id) -> list[str]:
-    """Problems in a thread's log: runs overlapping, runs without exactly one outcome."""
-    problems, running, outcomes, created = [], None, Counter(), []
-    for event in runtime.app.events.get(thread_id):
-        if isinstance(event, ev.RunCreated):
-            created.append(event.run_id)
-        elif isinstance(event, ev.RunStarted):
-            if running is not None:
-                problems.append(f"run {event.run_id} started while {running} was running")
-            running = event.run_id
-        elif isinstance(event, ev.RUN_OUTCOMES) or isinstance(event, ev.RunRequeued):
-            if isinstance(event, ev.RUN_OUTCOMES):
-                outcomes[event.run_id] += 1
-            if event.run_id == running:
-                running = None
-    problems += [f"run {r} has {outcomes[r]} outcomes" for r in created if outcomes[r] != 1]
+    """Problems in a thread's log (runs overlapping, runs without exactly one outcome)."""
+    problems = run_problems(runtime.app.events.get(thread_id))
     if runtime.app.get_thread(thread_id).runs:
         problems.append("runs still in flight after the log was replayed")
     return problems
