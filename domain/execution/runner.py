@@ -37,6 +37,7 @@ class RunExecution:
         self.cancel_action: str | None = None
         self.shutting_down = False
         self.task: asyncio.Task[None] | None = None
+        self._begun = self._cancelled = False
         self.json = JsonMemo()
         self.recorder = RunRecorder(app, run.thread_id, run.run_id, self.attempt, flush_after=flush_after,
                                     offload=offload, on_fenced=self._stop)
@@ -52,21 +53,29 @@ class RunExecution:
         self._stop()
 
     def _stop(self) -> None:
-        if self.task is not None and not self.task.done():
+        """Cancel the run's task, once: a second cancel would cut short recording how it stopped.
+        Before execute() has begun there is nothing to cancel; it sees the request itself."""
+        if self._begun and not self._cancelled and self.task is not None and not self.task.done():
+            self._cancelled = True
             self.task.cancel()
 
     async def execute(self) -> None:
+        self._begun = True
         kwargs = self.run.kwargs
         durable = kwargs.get("durability") == "sync"
         saver = EventSourcedSaver(self.reader, self.recorder, run_id=self.run.run_id, sync=durable,
                                   offload=self.offload)
         graph = self.graph.copy(update={"checkpointer": saver})
-        resuming = await self._resuming(saver)
         timer = asyncio.timeout(self.timeout)
         try:
+            if self.cancel_action or self.shutting_down:  # asked to stop before it began
+                raise asyncio.CancelledError
+            resuming = await self._resuming(saver)
             async with timer:
                 await self._stream(graph, self._config(resuming=resuming), None if resuming else _input(kwargs))
         except asyncio.CancelledError:
+            if (task := asyncio.current_task()) and task.cancelling():
+                task.uncancel()
             await self._stopped(graph, saver)
         except TimeoutError as e:
             if timer.expired():
@@ -95,7 +104,10 @@ class RunExecution:
         if self.recorder.fenced:
             log.info("run %s attempt %s was taken over: stopped", self.run.run_id, self.attempt)
         elif self.cancel_action:
-            summary = await self._summary(graph, rolled_back=self.cancel_action == "rollback", saver=saver)
+            action = None
+            while action != self.cancel_action:  # a rollback may be asked for while summarising
+                action = self.cancel_action
+                summary = await self._summary(graph, rolled_back=action == "rollback", saver=saver)
             await self.recorder.finish(self.app.record_cancelled, state=summary)
         elif self.shutting_down:
             await self.recorder.requeue("worker shut down")

@@ -1,5 +1,6 @@
 """Cancel, human-in-the-loop, delays, timeouts and errors, through a real worker."""
 
+import asyncio
 import time
 from uuid import uuid4
 
@@ -16,6 +17,7 @@ from tests.integration.execution import (
     wait_until,
 )
 from tests.integration.views import row
+from threadlog.domain.execution.runner import RunExecution
 from threadlog.ops.runtime import Runtime
 
 
@@ -110,3 +112,44 @@ def test_a_run_that_takes_too_long_times_out(settings) -> None:
         assert ended["status"] == "timeout"
         assert thread_state(runtime, thread_id)["status"] == "error"
         assert row(runtime, "run_audit", run_id=run_id)["outcome"] == "timeout"
+
+
+def claimed_execution(runtime, thread_id, run_id) -> RunExecution:
+    """The run claimed by hand and set up as a worker would, not yet begun."""
+    _, started = runtime.app.claim_next_run(thread_id, "test-worker")
+    return RunExecution(runtime.app, runtime.graphs.load("agent"), "agent", runtime.checkpoints,
+                        runtime.queue.run(run_id), started, flush_after=0.01, timeout=60, offload=runtime.offload)
+
+
+def test_a_cancel_heard_before_the_run_begins_still_ends_it(runtime) -> None:
+    thread_id = new_thread(runtime)
+    run_id = create_run(runtime, thread_id, "question")
+    execution = claimed_execution(runtime, thread_id, run_id)
+    runtime.app.request_cancel(thread_id, run_id, "interrupt", reason="superseded")
+
+    async def cancel_at_once() -> None:
+        execution.task = asyncio.create_task(execution.execute())
+        execution.request_cancel("interrupt")  # before the task has taken its first step
+        await execution.task
+
+    asyncio.run(cancel_at_once())
+    assert wait_run(runtime, run_id, timeout=5)["status"] == "interrupted"
+
+
+def test_repeated_cancels_do_not_cut_short_recording_the_first(runtime) -> None:
+    thread_id = new_thread(runtime)
+    run_id = create_run(runtime, thread_id, "slow question", delay=30)
+    execution = claimed_execution(runtime, thread_id, run_id)
+
+    async def cancel_twice() -> None:
+        execution.task = asyncio.create_task(execution.execute())
+        while checkpoints_of(runtime, run_id) < 2:
+            await asyncio.sleep(0.02)
+        await runtime.offload(runtime.app.request_cancel, thread_id, run_id, "interrupt")
+        while not execution.task.done():  # asked again and again, as the heartbeat's safety net may
+            execution.request_cancel("interrupt")
+            await asyncio.sleep(0.001)
+        await execution.task
+
+    asyncio.run(cancel_twice())
+    assert wait_run(runtime, run_id, timeout=5)["status"] == "interrupted"
