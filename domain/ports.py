@@ -62,8 +62,8 @@ class RunQueue(Protocol):
     def due_threads(self, now: datetime, limit: int) -> list[UUID]:
         """Threads with a due pending run and no running one, oldest waiting first."""
 
-    def next_due_time(self) -> datetime | None:
-        """When the next delayed pending run becomes due."""
+    def next_due_time(self, now: datetime) -> datetime | None:
+        """When the next delayed pending run becomes due, after `now`."""
 
     def run(self, run_id: UUID) -> RunToExecute | None: ...
 

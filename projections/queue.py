@@ -27,9 +27,10 @@ class RunQueueView:
         )
         return [_uuid(r["thread_id"]) for r in rows]
 
-    def next_due_time(self) -> datetime | None:
-        rows = self.views.query(f"SELECT MIN(not_before) AS due FROM {self.p}runs WHERE status = ? AND deleted = ?",
-                                ["pending", False])
+    def next_due_time(self, now: datetime) -> datetime | None:
+        rows = self.views.query(
+            f"SELECT MIN(not_before) AS due FROM {self.p}runs WHERE status = ? AND deleted = ? AND not_before > ?",
+            ["pending", False, now])
         return to_time(rows[0]["due"]) if rows and rows[0]["due"] is not None else None
 
     def run(self, run_id: UUID) -> RunToExecute | None:

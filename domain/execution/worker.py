@@ -198,14 +198,15 @@ class Worker:
             self._wake.set()
 
     async def _idle_time(self) -> float:
+        now = _now()
         try:
-            due = await self.offload(self.queue.next_due_time)
+            due = await self.offload(self.queue.next_due_time, now)
         except Exception:
             log.exception("reading the run queue failed; retrying")
             due = None
         if due is None:
             return self.settings.poll_every
-        return max(0.001, min(self.settings.poll_every, (due - _now()).total_seconds()))
+        return max(0.001, min(self.settings.poll_every, (due - now).total_seconds()))
 
     # -- liveness ---------------------------------------------------------------------------
 
