@@ -32,6 +32,7 @@ from threadlog.projections.runs_read import RunReads
 from threadlog.projections.threads_read import ThreadReads
 
 log = logging.getLogger(__name__)
+SHUTDOWN_GRACE_SECONDS = 5
 
 
 def add_command(commands: argparse._SubParsersAction) -> None:
@@ -57,7 +58,9 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> int:
     print(f"threadlog: workers {'in this process' if in_process else f'in {len(children)} processes'}"
           f"{'' if in_process or children else ' elsewhere (--no-workers)'}", flush=True)
     try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning", lifespan="on")
+        # Streams and joins may wait for long: at shutdown they get a few seconds, then are cut.
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning", lifespan="on",
+                    timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS)
     finally:
         for child in children:
             child.send_signal(signal.SIGTERM)
