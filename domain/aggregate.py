@@ -19,9 +19,7 @@ class Recorder:
 
     id: Any
     version: int
-
-    def apply(self, event: Any) -> None:
-        raise NotImplementedError
+    apply: Callable[[Any], None]  # each aggregate's own: the one place its state changes
 
     def _record(self, event_class: type[Any], now: datetime, **fields: Any) -> Any:
         event = event_class(originator_id=self.id, originator_version=self.version + 1, timestamp=now, **fields)

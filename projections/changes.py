@@ -7,22 +7,11 @@ lets the views keep up with the log: a run's ten events become one runs-row upse
 from typing import Any
 from uuid import UUID
 
-import msgspec
+from threadlog.projections.database import Cursor, Row, dump_json, load_json, to_bool, to_time
 
-from threadlog.projections.database import Cursor, Row, to_bool, to_time
-
-_json = msgspec.json.Encoder()
 THREAD_JSON = ("metadata", "next", "error")
 RUN_JSON = ("kwargs", "metadata", "error")
 ASSISTANT_JSON = ("config", "context", "metadata")
-
-
-def dump_json(value: Any) -> str | None:
-    return None if value is None else _json.encode(value).decode()
-
-
-def load_json(text: str | None) -> Any:
-    return None if text is None else msgspec.json.decode(text)
 
 
 def thread_status(row: Row) -> str:

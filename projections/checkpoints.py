@@ -5,12 +5,11 @@ from __future__ import annotations  # the class defines a method named `list`
 from typing import Any
 from uuid import UUID
 
-import msgspec
-
 from threadlog.domain.codec import decode
 from threadlog.domain.events import SavedCheckpoint
 from threadlog.domain.ports import StoredCheckpoint, StoredWrite
 from threadlog.projections.database import Row, Views
+from threadlog.projections.filters import Where
 
 
 class CheckpointView:
@@ -32,18 +31,10 @@ class CheckpointView:
         self, thread_id: UUID, checkpoint_ns: str | None, *, before: str | None = None,
         limit: int | None = None, metadata: dict[str, Any] | None = None,
     ) -> list[StoredCheckpoint]:
-        where, params = "thread_id = ? AND rolled_back = ?", [thread_id, False]
-        if checkpoint_ns is not None:
-            where, params = where + " AND checkpoint_ns = ?", [*params, checkpoint_ns]
-        if before:
-            where, params = where + " AND checkpoint_id < ?", [*params, before]
-        if metadata and self.views.dialect == "postgres":
-            where, params = where + " AND metadata @> ?::jsonb", [*params, msgspec.json.encode(metadata).decode()]
-            return self._checkpoints(where, params, limit=limit)
-        found = self._checkpoints(where, params, limit=None if metadata else limit)
-        if metadata:  # SQLite: filter by containment here
-            found = [c for c in found if all(c.checkpoint.metadata.get(k) == v for k, v in metadata.items())]
-        return found[:limit] if limit is not None else found
+        where = Where(self.views.dialect).add("thread_id = ?", thread_id).add("rolled_back = ?", False)
+        where.maybe("checkpoint_ns = ?", checkpoint_ns).maybe("checkpoint_id < ?", before or None)
+        where.contains("metadata", metadata)
+        return self._checkpoints(where.sql, where.params, limit=limit)
 
     def _checkpoints(self, where: str, params: list[Any], limit: int | None) -> list[StoredCheckpoint]:
         statement = f"SELECT checkpoint, run_id FROM {self.p}checkpoints WHERE {where} ORDER BY checkpoint_id DESC"

@@ -5,13 +5,15 @@ gets `%s`; SQLite gets UUIDs as text and times as ISO strings. JSON columns come
 as JSON text on both (never parsed here), booleans as bool, times as datetime.
 """
 
+import re
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any, Literal
 from uuid import UUID
 
+import msgspec
 from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
@@ -19,6 +21,38 @@ from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 Dialect = Literal["sqlite", "postgres"]
 _COLUMN_TYPES: dict[str, dict[str, str]] = {}  # PostgreSQL column types, per table, looked up once
 Row = dict[str, Any]
+_json = msgspec.json.Encoder()
+# PostgreSQL text and jsonb hold no NUL character, so the views show U+FFFD in its place
+# (the log keeps the original): in JSON on both stores alike, in plain text on PostgreSQL.
+# A JSON escape is real when an even number of backslashes comes before it.
+_NUL_ESCAPE = re.compile(rb"(?<!\\)((?:\\\\)*)\\u0000")
+
+
+def dump_json(value: Any) -> str | None:
+    return None if value is None else json_text(_json.encode(value))
+
+
+def json_text(encoded: bytes) -> str:
+    """Encoded JSON as the views keep it: any NUL as U+FFFD."""
+    return (_NUL_ESCAPE.sub(rb"\1\\ufffd", encoded) if b"\\u0000" in encoded else encoded).decode()
+
+
+def load_json(text: str | None) -> Any:
+    return None if text is None else msgspec.json.decode(text)
+
+
+def nul_free(text: str) -> str:
+    """Text as the views keep it: any NUL as U+FFFD."""
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text
+
+
+def _text_safe(value: Any) -> Any:
+    """A parameter PostgreSQL can store: text (alone or in a list) with no NUL in it."""
+    if type(value) is str:
+        return nul_free(value)
+    if type(value) is list:
+        return [_text_safe(item) for item in value]
+    return value
 
 
 class Cursor:
@@ -35,7 +69,7 @@ class Cursor:
     def execute(self, statement: str, params: Sequence[Any] = ()) -> None:
         if self.dialect == "postgres":
             # Prepared statements pay off for repeated DML; DDL cannot be prepared.
-            self.raw.execute(statement.replace("?", "%s"), params, prepare=bool(params))
+            self.raw.execute(statement.replace("?", "%s"), [_text_safe(p) for p in params], prepare=bool(params))
         else:
             self.raw.execute(statement, params)
 
@@ -43,7 +77,7 @@ class Cursor:
         if not rows:
             return
         if self.dialect == "postgres":
-            self.raw.executemany(statement.replace("?", "%s"), rows)
+            self.raw.executemany(statement.replace("?", "%s"), [[_text_safe(v) for v in row] for row in rows])
         else:
             self.raw.executemany(statement, rows)
 
@@ -65,7 +99,7 @@ class Cursor:
         types = [types[c] for c in columns] if columns else list(types.values())
         arrays = ", ".join(f"%b::{t}[]" for t in types)  # binary: no per-element escaping
         self.raw.execute(f"INSERT INTO {table}{names} SELECT * FROM unnest({arrays}) {on_conflict}",
-                         [list(column) for column in zip(*rows)], prepare=True)
+                         [[_text_safe(v) for v in column] for column in zip(*rows)], prepare=True)
 
     def select_in(self, table: str, key: str, values: list[Any]) -> list[Row]:
         """The rows of `table` whose `key` is one of `values`."""
@@ -117,14 +151,10 @@ class Views:
         """Record in this transaction that the views reflect the log up to `position`."""
         self._insert_tracking(cursor.raw, Tracking(self.upstream, position))  # type: ignore[attr-defined]
 
-    def relax_durability(self, cursor: Cursor) -> None:
-        """Let this transaction commit without waiting for its WAL flush (PostgreSQL).
-
-        Safe for the views: rows and tracking position commit together, so a crash can
-        only lose a whole recent batch, which is then projected again from the log.
-        """
-        if self.dialect == "postgres":
-            cursor.execute("SET LOCAL synchronous_commit = off")
+    # Each store's own: a transaction whose commit does not wait for the disk (the log's
+    # always does). Safe for the views: rows and tracking position commit together, so a
+    # power cut can only lose a whole recent batch, which is then projected again from the log.
+    relaxed_transaction: Callable[[], AbstractContextManager[Cursor]]
 
     def position(self) -> int:
         """How far along the log the views are (0 before the first event)."""
@@ -151,6 +181,19 @@ class SQLiteViews(Views, SQLiteTrackingRecorder):
     dialect: Dialect = "sqlite"
     tracking_table = "tracking"
 
+    @contextmanager
+    def relaxed_transaction(self) -> Iterator[Cursor]:
+        # SQLite sets durability per connection, outside transactions: NORMAL (in WAL mode,
+        # no sync at commit) for this one, then back as it was for the log's next write.
+        with self.datastore.get_connection(commit=True) as connection:
+            before = _pragma(connection, "synchronous")
+            _pragma(connection, "synchronous = NORMAL")
+            try:
+                with connection.transaction(commit=True) as raw:
+                    yield Cursor(raw, self.dialect)
+            finally:
+                _pragma(connection, f"synchronous = {before[0]}")
+
 
 class PostgresViews(Views, PostgresTrackingRecorder):
     dialect: Dialect = "postgres"
@@ -158,6 +201,18 @@ class PostgresViews(Views, PostgresTrackingRecorder):
 
     def __init__(self, datastore: Any, **kwargs: Any) -> None:
         super().__init__(datastore, tracking_table_name=self.tracking_table, **kwargs)
+
+    @contextmanager
+    def relaxed_transaction(self) -> Iterator[Cursor]:
+        with self.transaction() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
+            yield cursor
+
+
+def _pragma(connection: Any, pragma: str) -> Any:
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA {pragma}")
+        return cursor.fetchone()
 
 
 def open_views(datastore: Any) -> Views:
@@ -172,6 +227,17 @@ def open_views(datastore: Any) -> Views:
 def to_time(value: Any) -> datetime:
     """A time read from either dialect (SQLite keeps ISO text)."""
     return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def utc(value: datetime) -> datetime:
+    """A time someone asked about, in UTC: one without a zone is taken as UTC, and one past
+    either end of the calendar once converted, as that end."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        return (datetime.min if value.year == datetime.min.year else datetime.max).replace(tzinfo=UTC)
 
 
 def to_bool(value: Any) -> bool:

@@ -3,9 +3,7 @@
 from collections.abc import Mapping
 from typing import Any
 
-import msgspec
-
-from threadlog.projections.database import Dialect
+from threadlog.projections.database import Dialect, dump_json, nul_free
 
 
 class Where:
@@ -30,10 +28,16 @@ class Where:
         if not wanted:
             return self
         if self.dialect == "postgres":
-            return self.add(f"{column} @> ?::jsonb", msgspec.json.encode(wanted).decode())
+            return self.add(f"{column} @> ?::jsonb", dump_json(wanted))
         for key, value in wanted.items():
-            path = '$."' + key.replace('"', '\\"') + '"'
-            self.add(f"json_extract({column}, ?) IS json_extract(?, '$')", path, msgspec.json.encode(value).decode())
+            # SQLite reads JSON true as 1: the types must agree too, or {"a": 1} would match true.
+            wanted_json = dump_json(value)
+            self.add(
+                f"EXISTS (SELECT 1 FROM json_each({column}) AS e WHERE e.key = ? AND e.value IS json_extract(?, '$') "
+                "AND (e.type IN ('true', 'false')) = (json_type(?) IN ('true', 'false')))",
+                nul_free(key),  # as the stored JSON's keys are (see dump_json)
+                wanted_json, wanted_json,
+            )
         return self
 
     def one_of(self, column: str, values: list[Any] | None) -> "Where":

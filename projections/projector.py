@@ -14,8 +14,8 @@ import msgspec
 
 from threadlog.domain import events as ev
 from threadlog.domain.codec import encode
-from threadlog.projections.changes import Changes, dump_json, thread_status
-from threadlog.projections.database import Row, Views
+from threadlog.projections.changes import Changes, thread_status
+from threadlog.projections.database import Row, Views, dump_json, json_text, load_json
 from threadlog.projections.rowcache import RowCache
 
 Batch = Sequence[tuple[int, ev.ThreadEvent]]
@@ -56,8 +56,7 @@ class ViewProjector:
         self._runs.clear()
 
     def _apply(self, batch: Batch, track: bool) -> Changes:
-        with self.views.transaction() as cursor:
-            self.views.relax_durability(cursor)
+        with self.views.relaxed_transaction() as cursor:
             changes = Changes(cursor, self.prefix)
             thread_ids, run_ids, assistant_ids = _rows_to_load(batch)
             changes.threads.update(self._threads.take(thread_ids))
@@ -98,7 +97,8 @@ def fold(changes: Changes, position: int, event: ev.ThreadEvent | ev.AssistantEv
     thread["updated_at"], thread["version"] = event.timestamp, event.originator_version
     match event:
         case ev.ThreadMetadataUpdated():
-            thread["metadata"] = {**thread["metadata"], **event.patch}
+            # merged as the views keep keys (NUL as U+FFFD), whether the row came from the cache or not
+            thread["metadata"] = load_json(dump_json({**thread["metadata"], **event.patch}))
         case ev.ThreadStateUpdated():
             _add_checkpoint(changes, event, event.checkpoint, None)
             for writes in event.writes:
@@ -158,8 +158,8 @@ def _settle(thread: Row, state: ev.StateSummary | None, at: datetime, head: str 
     """The thread's shown state moves to what the event's summary says."""
     thread["head_checkpoint_id"] = head
     if state is not None:
-        thread["state_values"] = state.values.decode()
-        thread["interrupts"] = state.interrupts.decode()
+        thread["state_values"] = json_text(state.values)
+        thread["interrupts"] = json_text(state.interrupts)
         thread["next"] = state.next
         thread["state_updated_at"] = at
 
@@ -183,7 +183,7 @@ def _run_ended(changes: Changes, thread: Row, position: int, event: Any) -> None
     run.update(status="interrupted" if outcome == "rolled_back" else outcome, ended_at=event.timestamp,
                updated_at=event.timestamp, error=error, rolled_back=outcome == "rolled_back")
     if event.state is not None:
-        run.update(output=event.state.values.decode(), interrupts=event.state.interrupts.decode())
+        run.update(output=json_text(event.state.values), interrupts=json_text(event.state.interrupts))
     thread["inflight"] -= 1
     thread["last_outcome"] = outcome
     thread["error"] = error

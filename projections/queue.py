@@ -5,9 +5,8 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from threadlog.domain.ports import RunToExecute
-from threadlog.projections.changes import load_json
 from threadlog.projections.checkpoints import _uuid
-from threadlog.projections.database import Views, to_time
+from threadlog.projections.database import Views, load_json, to_time
 
 
 class RunQueueView:

@@ -7,7 +7,7 @@ from msgspec import Struct
 
 from threadlog.domain import events as ev
 from threadlog.projections.changes import Changes
-from threadlog.projections.database import Row
+from threadlog.projections.database import Row, utc
 from threadlog.projections.projector import fold
 
 
@@ -25,6 +25,7 @@ def replay(events: Iterable[ev.ThreadEvent], *, position: int | None = None, at:
     """Fold a thread's events up to `position` (or time `at`); None if nothing was left to fold."""
     changes = Changes(cursor=None, prefix="")  # never loads or writes: memory only
     last: ev.ThreadEvent | None = None
+    at = None if at is None else utc(at)
     for event in events:
         if (position is not None and event.originator_version > position) or (at is not None and event.timestamp > at):
             break

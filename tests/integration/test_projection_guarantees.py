@@ -46,6 +46,24 @@ def test_a_redelivered_batch_changes_nothing(idle_runtime) -> None:
     assert idle_runtime.views.position() == position
 
 
+def test_a_view_batch_skips_the_disk_sync_but_the_log_keeps_its_own(idle_runtime) -> None:
+    """Views commit without waiting for the disk; the log's writes still wait, even on the
+    connection a failed view batch used."""
+    views = idle_runtime.views
+    setting = "PRAGMA synchronous" if views.dialect == "sqlite" else "SHOW synchronous_commit"
+
+    def durability(transaction) -> str:
+        with transaction as cursor:
+            cursor.execute(setting)
+            return str(next(iter(cursor.fetchone().values())))
+
+    assert durability(views.relaxed_transaction()) in ("1", "off")  # NORMAL: no sync at commit
+    with pytest.raises(KeyError), views.relaxed_transaction():
+        raise KeyError("a failed batch")
+    for _ in range(3):  # every pooled connection
+        assert durability(views.transaction()) in ("2", "on")  # FULL
+
+
 def test_a_projection_killed_mid_batch_resumes_without_loss_or_duplication(idle_runtime, monkeypatch) -> None:
     Workload(idle_runtime.app, seed=7, threads=4).run(150)
     before = idle_runtime.views.position()

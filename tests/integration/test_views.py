@@ -61,7 +61,7 @@ def test_a_finished_run_updates_run_thread_and_audit(idle_runtime) -> None:
         "idle", {"messages": ["hi"]}, "cp-2")
     audit = row(idle_runtime, "run_audit", run_id=run_id)
     assert (audit["outcome"], audit["attempts"], audit["multitask_strategy"]) == ("success", 1, "enqueue")
-    assert [c["checkpoint_id"] for c in rows_of(idle_runtime, "checkpoints", thread_id=thread_id)] == ["cp-1", "cp-2"]
+    assert sorted(c["checkpoint_id"] for c in rows_of(idle_runtime, "checkpoints", thread_id=thread_id)) == ["cp-1", "cp-2"]
 
 
 @pytest.mark.parametrize(("outcome", "status"), [("failed", "error"), ("timed_out", "error")])

@@ -8,7 +8,7 @@ import msgspec
 import pytest
 from eventsourcing.compressor import ZlibCompressor
 
-from tests.unit.history import Given, at, checkpoint
+from tests.unit.history import Given, at
 from threadlog.domain import events as ev
 from threadlog.domain.codec import MsgspecMapper, Snapshot
 
