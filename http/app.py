@@ -17,12 +17,15 @@ from threadlog.http.controllers.meta import MetaController
 from threadlog.http.controllers.runs import RunController
 from threadlog.http.controllers.stateless import StatelessRunController
 from threadlog.http.controllers.state import ThreadStateController
+from threadlog.http.controllers.thread_stream import ThreadStreamController
 from threadlog.http.controllers.threads import ThreadController
+from threadlog.http import openapi
 from threadlog.http.errors import HANDLERS
+from threadlog.http.requests import JsonRequest
 from threadlog.http.services import Services
 
-CONTROLLERS = [MetaController, AssistantController, ThreadController, ThreadStateController, RunController,
-               StatelessRunController, EventController]
+CONTROLLERS = [MetaController, AssistantController, ThreadController, ThreadStateController, ThreadStreamController,
+               RunController, StatelessRunController, EventController]
 
 
 def _owner(request: Request[Any, Any, Any]) -> str | None:
@@ -34,7 +37,7 @@ def create_app(
     services: Services, *, lifespan: Sequence[Callable[[Litestar], AbstractAsyncContextManager[None]]] = (),
     middleware: Sequence[Any] = (),
 ) -> Litestar:
-    return Litestar(
+    app = Litestar(
         route_handlers=CONTROLLERS,
         dependencies={"services": Provide(lambda: services, use_cache=True, sync_to_thread=False),
                       "owner": Provide(_owner, sync_to_thread=False)},
@@ -42,6 +45,7 @@ def create_app(
         lifespan=list(lifespan),
         middleware=list(middleware),
         request_max_body_size=services.settings.max_body_bytes,
+        request_class=JsonRequest,
         openapi_config=OpenAPIConfig(
             title="threadlog", version=version("threadlog"), path="/docs",
             description="The LangGraph Agent Server API, event-sourced: every run and checkpoint is an event "
@@ -50,6 +54,8 @@ def create_app(
         ),
         on_app_init=[_quiet_defaults],
     )
+    openapi.document(app)
+    return app
 
 
 def _quiet_defaults(config: AppConfig) -> AppConfig:

@@ -3,6 +3,7 @@ for bad input."""
 
 import logging
 import sqlite3
+from typing import Any
 from uuid import UUID
 
 import psycopg
@@ -33,22 +34,24 @@ def parse_id(value: str, kind: str) -> UUID:
         raise InvalidInputError(f"Invalid {kind} ID: must be a UUID") from None
 
 
-def _detail(status: int, detail: str) -> Response[dict[str, str]]:
-    return Response({"detail": detail}, status_code=status, media_type=MediaType.JSON)
+def _detail(status: int, detail: str, headers: dict[str, str] | None = None) -> Response[dict[str, str]]:
+    return Response({"detail": detail}, status_code=status, media_type=MediaType.JSON, headers=headers)
 
 
 def _validation(_: Request, exc: ValidationException) -> Response[dict[str, str]]:
-    problems = "; ".join(
-        f"{e.get('key') or 'body'}: {e.get('message')}" for e in (exc.extra or []) if isinstance(e, dict)
-    )
+    problems = "; ".join(_problem(e) for e in (exc.extra or []) if isinstance(e, dict))
     return _detail(422, problems or str(exc.detail))
 
 
+def _problem(error: dict[str, Any]) -> str:
+    key, message = error.get("key") or "body", str(error.get("message"))
+    if key == "data" and message == "'data'":  # Litestar's words for a missing body
+        return "the request needs a JSON body"
+    return f"{key}: {message}"
+
+
 def _http(_: Request, exc: HTTPException) -> Response[dict[str, str]]:
-    detail = str(exc.detail)
-    if exc.status_code == 400 and "JSON" in detail:
-        return _detail(422, detail)  # malformed JSON: 422, as the reference server answers
-    return _detail(exc.status_code, detail)
+    return _detail(exc.status_code, str(exc.detail), exc.headers)  # e.g. Allow, on a 405
 
 
 def _unavailable(_: Request, exc: Exception) -> Response[dict[str, str]]:

@@ -36,11 +36,13 @@ async def resolve_assistant(services: Services, given: str, owner: str | None) -
 
 
 async def start_run(
-    services: Services, thread_id: UUID | None, body: RunBody, *, owner: str | None = None
+    services: Services, thread_id: UUID | None, body: RunBody, *, owner: str | None = None,
+    assistant: Row | None = None,
 ) -> Row:
-    """Create a run (and its thread, when asked or stateless); return it as the views show it."""
-    assistant = await resolve_assistant(services, body.assistant_id, owner)
-    _check_body(body, stateless=thread_id is None)
+    """Create a run (and its thread, when asked or stateless); return it as the views show it.
+    `assistant`: the one the body names, when the caller has looked it up already."""
+    assistant = assistant or await resolve_assistant(services, body.assistant_id, owner)
+    check_body(body, stateless=thread_id is None)
     temporary = thread_id is None and body.on_completion != "keep"
     if thread_id is None:
         thread_id = uuid7()
@@ -73,7 +75,7 @@ async def _create_thread(services: Services, thread_id: UUID, assistant: Row, ow
     await services.written(position)
 
 
-def _check_body(body: RunBody, *, stateless: bool) -> None:
+def check_body(body: RunBody, *, stateless: bool) -> None:
     if body.config.get("configurable") and body.context:
         raise BadRequestError("Cannot specify both configurable and context. Prefer setting context alone.")
     if body.input is not None and body.command is not None:

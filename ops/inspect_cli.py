@@ -3,14 +3,15 @@
 import argparse
 import sys
 from datetime import datetime
+from typing import get_args
 from uuid import UUID
 
 from threadlog.ops.bench.report import print_table
 from threadlog.ops.migrations import LIVE_PREFIX
 from threadlog.ops.runtime import Runtime
 from threadlog.ops.settings import Settings
-from threadlog.projections.audit_read import AuditReads
-from threadlog.projections.database import to_time
+from threadlog.projections.audit_read import AuditReads, Outcome
+from threadlog.projections.database import to_time, utc
 from threadlog.projections.replay import replay
 
 
@@ -23,8 +24,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     auditing = commands.add_parser("audit", help="run outcomes and their causes, the latest first")
     auditing.add_argument("--thread", type=UUID)
     auditing.add_argument("--assistant", type=UUID)
-    auditing.add_argument("--outcome", choices=["success", "error", "timeout", "interrupted", "rolled_back",
-                                                "rejected"])
+    auditing.add_argument("--outcome", choices=get_args(Outcome))
     auditing.add_argument("--since", type=datetime.fromisoformat)
     auditing.add_argument("--until", type=datetime.fromisoformat)
     auditing.add_argument("--limit", type=int, default=50)
@@ -37,12 +37,13 @@ def run_replay(settings: Settings, args: argparse.Namespace) -> int:
     if not events:
         print(f"threadlog: no thread {args.thread_id}", file=sys.stderr)
         return 1
+    at = args.at and utc(args.at)
     shown = [e for e in events if (args.position is None or e.originator_version <= args.position)
-             and (args.at is None or e.timestamp <= args.at)]
+             and (at is None or e.timestamp <= at)]
     print_table(["pos", "time", "event", "run", "detail"], [
         [e.originator_version, e.timestamp.strftime("%H:%M:%S.%f")[:-3], type(e).__name__,
          _short(getattr(e, "run_id", None)), _detail(e)] for e in shown])
-    state = replay(events, position=args.position, at=args.at)
+    state = replay(events, position=args.position, at=at)
     if state is not None:
         thread = state.thread
         print(f"\nat position {state.position}: thread {thread['status']}"
@@ -65,7 +66,8 @@ def run_audit(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _short(value: object) -> str:
-    return "-" if value is None else str(value)[:8]
+    """An id's last 8 characters: run ids are UUIDv7, whose first ones are a shared timestamp."""
+    return "-" if value is None else str(value)[-8:]
 
 
 def _detail(event: object) -> str:

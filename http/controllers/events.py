@@ -12,13 +12,12 @@ from threadlog.domain import events as ev
 from threadlog.domain.errors import NotFoundError
 from threadlog.http import present
 from threadlog.http.controllers.threads import visible_thread
-from threadlog.http.errors import InvalidInputError, parse_id
-from threadlog.http.paging import page_limit
+from threadlog.http.errors import parse_id
+from threadlog.http.paging import BEYOND_ANY, page_limit, page_offset
 from threadlog.http.schemas.events import AuditEntry, EventPage, LoggedEvent, Replay, ReplayedRun
 from threadlog.http.services import Services
+from threadlog.projections.audit_read import Outcome
 from threadlog.projections.replay import replay
-
-OUTCOMES = ("success", "error", "timeout", "interrupted", "rolled_back", "rejected")
 
 
 def logged(event: ev.ThreadEvent) -> LoggedEvent:
@@ -60,7 +59,7 @@ class EventController(Controller):
     @get("/threads/{thread_id:str}/events", summary="A thread's event log, oldest first, paged by position")
     async def log(
         self, services: Services, owner: str | None, thread_id: str,
-        after: int = Parameter(default=0, ge=0, description="only events after this position"),
+        after: int = Parameter(default=0, ge=0, le=BEYOND_ANY, description="only events after this position"),
         limit: int = Parameter(default=100), type: list[str] | None = Parameter(default=None),
         run_id: str | None = Parameter(default=None),
     ) -> EventPage:
@@ -74,7 +73,8 @@ class EventController(Controller):
     @get("/threads/{thread_id:str}/replay", summary="The thread as it was at a log position or a time")
     async def replay(
         self, services: Services, owner: str | None, thread_id: str,
-        position: int | None = Parameter(default=None, ge=1), at: datetime | None = Parameter(default=None),
+        position: int | None = Parameter(default=None, ge=1, le=BEYOND_ANY),
+        at: datetime | None = Parameter(default=None),
     ) -> Replay:
         thread = await visible_thread(services, thread_id, owner)
         tid = UUID(str(thread["thread_id"]))
@@ -87,16 +87,14 @@ class EventController(Controller):
     async def audit(
         self, services: Services, owner: str | None,
         thread_id: str | None = Parameter(default=None), assistant_id: str | None = Parameter(default=None),
-        outcome: str | None = Parameter(default=None), since: datetime | None = Parameter(default=None),
+        outcome: Outcome | None = Parameter(default=None), since: datetime | None = Parameter(default=None),
         until: datetime | None = Parameter(default=None), limit: int = Parameter(default=50),
         offset: int = Parameter(default=0, ge=0),
     ) -> list[AuditEntry]:
-        if outcome is not None and outcome not in OUTCOMES:
-            raise InvalidInputError(f"outcome must be one of {', '.join(OUTCOMES)}")
         rows = await services.call(lambda: services.audit.search(
             owner=owner, thread_id=parse_id(thread_id, "thread") if thread_id else None,
             assistant_id=parse_id(assistant_id, "assistant") if assistant_id else None, outcome=outcome,
-            since=since, until=until, limit=page_limit(limit), offset=offset))
+            since=since, until=until, limit=page_limit(limit), offset=page_offset(offset)))
         return [present.audit_entry(r) for r in rows]
 
 

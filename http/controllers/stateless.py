@@ -9,9 +9,10 @@ from threadlog.domain.errors import DomainError, RunNotFoundError
 from threadlog.http import present
 from threadlog.http.controllers.runs import CancelAction, created, result_response, stream_response
 from threadlog.http.errors import InvalidInputError, parse_id
-from threadlog.http.run_requests import start_run
+from threadlog.http.run_requests import check_body, resolve_assistant, start_run
 from threadlog.http.schemas.runs import CancelMany, Run, RunCreateStateless
 from threadlog.http.services import Services
+from threadlog.http.streams import SSE
 from litestar.response import Stream
 
 
@@ -23,7 +24,7 @@ class StatelessRunController(Controller):
     async def create(self, services: Services, owner: str | None, data: RunCreateStateless) -> Response[Run]:
         return created(await start_run(services, None, data, owner=owner))
 
-    @post("/stream", status_code=200, summary="Create a stateless run and stream its output (SSE)")
+    @post("/stream", status_code=200, media_type=SSE, summary="Create a stateless run and stream its output (SSE)")
     async def create_and_stream(self, services: Services, owner: str | None, data: RunCreateStateless) -> Stream:
         row = await start_run(services, None, data, owner=owner)
         return stream_response(services, row, on_disconnect=data.on_disconnect)
@@ -34,7 +35,12 @@ class StatelessRunController(Controller):
 
     @post("/batch", status_code=200, summary="Create many stateless runs")
     async def batch(self, services: Services, owner: str | None, data: list[RunCreateStateless]) -> list[Run]:
-        return [present.run(await start_run(services, None, body, owner=owner)) for body in data]
+        assistants = []
+        for body in data:  # all or none: a bad body refuses the batch before any run is written
+            assistants.append(await resolve_assistant(services, body.assistant_id, owner))
+            check_body(body, stateless=True)
+        return [present.run(await start_run(services, None, body, owner=owner, assistant=assistant))
+                for body, assistant in zip(data, assistants, strict=True)]
 
     @post("/cancel", status_code=204, summary="Cancel runs: some of a thread's, or all pending/running")
     async def cancel_many(self, services: Services, owner: str | None, data: CancelMany,

@@ -10,7 +10,7 @@ from threadlog.domain import events as ev
 from threadlog.domain.errors import ThreadExistsError, ThreadNotFoundError
 from threadlog.http import present
 from threadlog.http.errors import parse_id
-from threadlog.http.paging import page_limit, pagination_headers
+from threadlog.http.paging import page_limit, page_offset, pagination_headers
 from threadlog.http.schemas.threads import Thread, ThreadCount, ThreadCreate, ThreadPatch, ThreadSearch
 from threadlog.http.services import Services
 from threadlog.projections.database import Row
@@ -69,7 +69,7 @@ class ThreadController(Controller):
         rows, total = await services.call(lambda: services.threads.search(
             owner=owner, ids=ids, metadata=data.metadata, values=data.values, status=data.status,
             sort_by=data.sort_by, sort_order=data.sort_order, limit=page_limit(data.limit),
-            offset=max(data.offset, 0)))
+            offset=page_offset(data.offset)))
         return Response([present.thread(r) for r in rows], headers=pagination_headers(total, data.offset, len(rows)))
 
     @post("/count", status_code=200, summary="Count threads")

@@ -5,6 +5,8 @@ from typing import Any
 
 from msgspec import Struct
 
+from threadlog.projections.audit_read import Outcome
+
 
 class LoggedEvent(Struct):
     """One event of a thread's log: its position in the thread, its kind, its data."""
@@ -53,7 +55,7 @@ class AuditEntry(Struct):
     run_id: str
     thread_id: str
     assistant_id: str
-    outcome: str
+    outcome: Outcome
     reason: str
     caused_by_run_id: str | None
     error: Any

@@ -77,6 +77,7 @@ ENDPOINTS = [
     ("DELETE", "/threads/{thread}/runs/{run}", None),
     ("GET", "/threads/{thread}/events", None),
     ("GET", "/threads/{thread}/replay", None),
+    ("GET", "/threads/{thread}/stream", None),
     ("GET", "/assistants/{assistant}", None),
     ("PATCH", "/assistants/{assistant}", {"name": "mine now"}),
     ("DELETE", "/assistants/{assistant}", None),
