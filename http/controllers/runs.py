@@ -14,11 +14,11 @@ from threadlog.domain.errors import RunNotActiveError, RunNotFoundError
 from threadlog.http import present
 from threadlog.http.controllers.threads import visible_thread
 from threadlog.http.errors import parse_id
-from threadlog.http.paging import page_limit
+from threadlog.http.paging import BEYOND_ANY, page_limit, page_offset
 from threadlog.http.run_requests import result_body, start_run
 from threadlog.http.schemas.runs import Run, RunCreateStateful
 from threadlog.http.services import Services
-from threadlog.http.streams import run_stream, wanted_modes
+from threadlog.http.streams import SSE, run_stream, wanted_modes
 from threadlog.projections.database import Row
 
 CancelAction = Literal["interrupt", "rollback"]
@@ -45,7 +45,7 @@ def stream_response(services: Services, row: Row, *, asked: list[str] | None = N
         frames = _cancel_if_abandoned(frames, lambda: services.call(
             services.app.request_cancel, thread_id, run_id, "interrupt", "the streaming client disconnected"))
     path = run_path(row)
-    return Stream(frames, media_type="text/event-stream",
+    return Stream(frames, media_type=SSE,
                   headers={"Location": f"{path}/stream", "Content-Location": path, "Cache-Control": "no-store"})
 
 
@@ -93,7 +93,7 @@ class RunController(Controller):
                      ) -> Response[Run]:
         return created(await start_run(services, parse_id(thread_id, "thread"), data, owner=owner))
 
-    @post("/stream", status_code=200, summary="Create a run and stream its output (SSE)")
+    @post("/stream", status_code=200, media_type=SSE, summary="Create a run and stream its output (SSE)")
     async def create_and_stream(self, services: Services, owner: str | None, thread_id: str,
                                 data: RunCreateStateful) -> Stream:
         row = await start_run(services, parse_id(thread_id, "thread"), data, owner=owner)
@@ -111,7 +111,7 @@ class RunController(Controller):
         thread = await visible_thread(services, thread_id, owner)
         rows = await services.call(lambda: services.runs.of_thread(
             UUID(str(thread["thread_id"])), owner=owner, status=status, limit=page_limit(limit),
-            offset=max(offset, 0)))
+            offset=page_offset(offset)))
         return [present.run(r) for r in rows]
 
     @get("/{run_id:str}", summary="Get a run")
@@ -129,12 +129,13 @@ class RunController(Controller):
     async def join(self, services: Services, owner: str | None, thread_id: str, run_id: str) -> Stream:
         return result_response(services, await visible_run(services, thread_id, run_id, owner))
 
-    @get("/{run_id:str}/stream", summary="Stream a run's output; Last-Event-ID resumes from the log")
+    @get("/{run_id:str}/stream", media_type=SSE,
+         summary="Stream a run's output; Last-Event-ID resumes from the log")
     async def join_stream(
         self, services: Services, owner: str | None, thread_id: str, run_id: str,
         stream_mode: list[str] | None = Parameter(default=None),
         cancel_on_disconnect: bool = Parameter(default=False),
-        last_event_id: int | None = HeaderParameter(name="Last-Event-ID", default=None),
+        last_event_id: int | None = HeaderParameter(name="Last-Event-ID", default=None, ge=0, le=BEYOND_ANY),
     ) -> Stream:
         row = await visible_run(services, thread_id, run_id, owner)
         return stream_response(services, row, asked=stream_mode, after=last_event_id,

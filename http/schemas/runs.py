@@ -1,15 +1,17 @@
 """Run bodies: creating runs (on a thread, or stateless), cancelling many; the run itself."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from msgspec import Struct
+from msgspec import Meta, Struct
 
 from threadlog.http.schemas.common import Checkpoint
 
 Strategy = Literal["reject", "enqueue", "interrupt", "rollback"]
 RunStatus = Literal["pending", "running", "success", "error", "timeout", "interrupted"]
 StreamMode = Literal["values", "updates", "messages-tuple", "custom", "debug", "tasks", "checkpoints"]
+AssistantRef = Annotated[str, Meta(min_length=1, description="An assistant's UUID, or a graph's name")]
+Delay = Annotated[float, Meta(ge=0, le=366 * 86_400, description="Seconds to wait before the run may start")]
 
 
 class Command(Struct, forbid_unknown_fields=True):
@@ -18,8 +20,10 @@ class Command(Struct, forbid_unknown_fields=True):
     goto: Any = None
 
 
-class RunCreateStateless(Struct, forbid_unknown_fields=True):
-    assistant_id: str
+class RunCreate(Struct, forbid_unknown_fields=True):
+    """What every run request may say; the two kinds below add their own fields and defaults."""
+
+    assistant_id: AssistantRef
     input: Any = None
     command: Command | None = None
     metadata: dict[str, Any] = {}
@@ -33,40 +37,24 @@ class RunCreateStateless(Struct, forbid_unknown_fields=True):
     stream_resumable: bool = False
     feedback_keys: list[str] | None = None
     on_disconnect: Literal["cancel", "continue"] = "continue"
-    on_completion: Literal["delete", "keep"] = "delete"
-    after_seconds: float = 0
+    after_seconds: Delay = 0
     checkpoint_during: bool | None = None
     durability: Literal["sync", "async", "exit"] | None = None
-    if_not_exists: Literal["create", "reject"] = "create"
     langsmith_tracer: dict[str, Any] | None = None
     strict_resume: bool | None = None
 
 
-class RunCreateStateful(Struct, forbid_unknown_fields=True):
-    assistant_id: str
-    input: Any = None
-    command: Command | None = None
+class RunCreateStateless(RunCreate, forbid_unknown_fields=True):
+    on_completion: Literal["delete", "keep"] = "delete"
+    if_not_exists: Literal["create", "reject"] = "create"
+
+
+class RunCreateStateful(RunCreate, forbid_unknown_fields=True):
     checkpoint: Checkpoint | None = None
     checkpoint_id: str | None = None
-    metadata: dict[str, Any] = {}
-    config: dict[str, Any] = {}
-    context: dict[str, Any] | None = None
-    webhook: str | None = None
-    interrupt_before: Literal["*"] | list[str] | None = None
-    interrupt_after: Literal["*"] | list[str] | None = None
-    stream_mode: StreamMode | list[StreamMode] = "values"
-    stream_subgraphs: bool = False
-    stream_resumable: bool = False
-    feedback_keys: list[str] | None = None
-    on_disconnect: Literal["cancel", "continue"] = "continue"
     multitask_strategy: Strategy = "enqueue"
     if_not_exists: Literal["create", "reject"] = "reject"
-    after_seconds: float = 0
-    checkpoint_during: bool | None = None
-    durability: Literal["sync", "async", "exit"] | None = None
     on_completion: Literal["delete", "keep"] | None = None
-    langsmith_tracer: dict[str, Any] | None = None
-    strict_resume: bool | None = None
 
 
 class CancelMany(Struct, forbid_unknown_fields=True):
