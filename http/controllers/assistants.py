@@ -11,7 +11,7 @@ from threadlog.domain.events import AssistantSpec
 from threadlog.domain.execution.graphs import default_assistant_id
 from threadlog.http import present
 from threadlog.http.errors import parse_id
-from threadlog.http.paging import page_limit, pagination_headers
+from threadlog.http.paging import page_limit, page_offset, pagination_headers
 from threadlog.http.schemas.assistants import (
     Assistant,
     AssistantCount,
@@ -87,7 +87,7 @@ class AssistantController(Controller):
     async def search(self, services: Services, owner: str | None, data: AssistantSearch) -> Response[list[Assistant]]:
         rows, total = await services.call(lambda: services.assistants.search(
             owner=owner, metadata=data.metadata, graph_id=data.graph_id, name=data.name, sort_by=data.sort_by,
-            sort_order=data.sort_order, limit=page_limit(data.limit), offset=max(data.offset, 0)))
+            sort_order=data.sort_order, limit=page_limit(data.limit), offset=page_offset(data.offset)))
         return Response([present.assistant(r) for r in rows], headers=pagination_headers(total, data.offset, len(rows)))
 
     @post("/count", status_code=200, summary="Count assistants")
@@ -101,7 +101,7 @@ class AssistantController(Controller):
         row = await _assistant(services, assistant_id, owner)
         rows = await services.call(lambda: services.assistants.versions(
             UUID(str(row["assistant_id"])), metadata=data.metadata, limit=page_limit(data.limit),
-            offset=max(data.offset, 0)))
+            offset=page_offset(data.offset)))
         return [present.assistant(r) for r in rows]
 
     @post("/{assistant_id:str}/latest", status_code=200, summary="Make a version the latest")
@@ -130,12 +130,14 @@ class AssistantController(Controller):
             context_schema=graph.get_context_jsonschema() if hasattr(graph, "get_context_jsonschema") else None,
         )
 
-    @get("/{assistant_id:str}/subgraphs", summary="The assistant's subgraphs' schemas")
-    async def subgraphs(self, services: Services, owner: str | None, assistant_id: str) -> dict[str, Any]:
+    @get(["/{assistant_id:str}/subgraphs", "/{assistant_id:str}/subgraphs/{namespace:str}"],
+         summary="The assistant's subgraphs' schemas (under a namespace; nested ones with recurse)")
+    async def subgraphs(self, services: Services, owner: str | None, assistant_id: str, namespace: str | None = None,
+                        recurse: bool = Parameter(default=False)) -> dict[str, Any]:
         row = await _assistant(services, assistant_id, owner)
         graph = services.graphs.load(row["graph_id"])
         return {ns: {"input_schema": sub.get_input_jsonschema(), "output_schema": sub.get_output_jsonschema()}
-                for ns, sub in graph.get_subgraphs()}
+                for ns, sub in graph.get_subgraphs(namespace=namespace, recurse=recurse)}
 
 
 def _fields(data: AssistantPatch) -> dict[str, Any]:

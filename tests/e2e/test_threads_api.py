@@ -24,6 +24,8 @@ def test_thread_crud_search_and_count(client) -> None:
     assert client.threads.count(metadata={"tag": tag}) == 2
     assert [t["thread_id"] for t in client.threads.search(metadata={"tag": tag, "n": 1})] == [own_id]
     assert client.threads.search(ids=[own_id], status="idle")[0]["thread_id"] == own_id
+    assert client.threads.count(metadata={"tag": tag, "extra": None}) == 0  # null matches a null, not a missing key
+    assert client.threads.count(metadata={"tag": tag, "n": True}) == 0  # true is not 1
     client.threads.delete(own_id)
     with pytest.raises(NotFoundError):
         client.threads.get(own_id)
@@ -41,6 +43,8 @@ def test_history_is_newest_first_and_pages_with_before(client) -> None:
     at = client.threads.get_state(thread["thread_id"], checkpoint_id=history[2]["checkpoint_id"])
     assert at["values"] == history[2]["values"]
     assert len(client.threads.get_history(thread["thread_id"], metadata={"step": 1})) == 1
+    assert client.threads.get_history(thread["thread_id"], metadata={"step": 1, "absent": None}) == []
+    assert len(client.threads.get_history(thread["thread_id"], metadata={"source": "loop"}, limit=2)) == 2
 
 
 def test_update_state_writes_a_checkpoint_and_the_thread_shows_it(client) -> None:
@@ -98,3 +102,16 @@ def test_assistants_versions_search_and_graph(client) -> None:
     client.assistants.delete(made["assistant_id"])
     with pytest.raises(NotFoundError):
         client.assistants.get(made["assistant_id"])
+
+
+def test_a_graph_with_a_subgraph_shows_its_schemas_streams_its_namespace_and_keeps_state(client) -> None:
+    assert list(client.assistants.get_subgraphs("weather_desk")) == ["weather"]
+    assert list(client.assistants.get_subgraphs("weather_desk", namespace="weather")) == ["weather"]
+    assert client.assistants.get_subgraphs("weather_desk", namespace="elsewhere") == {}
+    assert client.assistants.get_subgraphs("agent", recurse=True) == {}
+    thread_id = client.threads.create()["thread_id"]
+    parts = list(client.runs.stream(thread_id, "weather_desk", input=SF, stream_mode="updates", stream_subgraphs=True))
+    inner = [p for p in parts if p.event.startswith("updates|weather:")]
+    assert [list(p.data) for p in inner] == [["agent"], ["tools"], ["agent"]]
+    assert parts[-1].event == "updates" and list(parts[-1].data) == ["weather"]
+    assert len(client.runs.wait(thread_id, "weather_desk", input=SF)["messages"]) == 8  # the second run continues
