@@ -57,6 +57,9 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> int:
     print(f"threadlog: data in {describe_store(settings)}; graphs from {graphs_config_path(settings)}", flush=True)
     print(f"threadlog: workers {'in this process' if in_process else f'in {len(children)} processes'}"
           f"{'' if in_process or children else ' elsewhere (--no-workers)'}", flush=True)
+    # uvicorn re-raises a SIGTERM it handled once it has shut down: let that unwind through
+    # `finally`, so the worker processes are stopped too, rather than end the process there.
+    signal.signal(signal.SIGTERM, _exit_cleanly)
     try:
         # Streams and joins may wait for long: at shutdown they get a few seconds, then are cut.
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning", lifespan="on",
@@ -69,12 +72,17 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _exit_cleanly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
 def _worker_process(settings: Settings) -> subprocess.Popen[bytes]:
     """A `threadlog worker` beside this server, on the same store (its own core)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("THREADLOG_")}
     env.update({f"THREADLOG_{name.upper()}": str(getattr(settings, name))
                 for name in settings.__struct_fields__ if getattr(settings, name) is not None})
-    return subprocess.Popen([sys.executable, "-m", "threadlog.ops.cli", "worker"], env=env)
+    return subprocess.Popen([sys.executable, "-m", "threadlog.ops.cli", "worker", "--parent", str(os.getpid())],
+                            env=env)
 
 
 def build_app(runtime: Runtime, *, workers: bool) -> Litestar:
