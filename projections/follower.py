@@ -43,6 +43,7 @@ class Follower:
         self._threads: list[threading.Thread] = []
         self.position = 0  # last log position handled by this process
         self.projected = 0  # last log position this process projected into the views
+        self._next_try = 0.0  # when a standby next asks for the projector lock
         app.add_listener(lambda _position: self._wake.set())
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -112,7 +113,7 @@ class Follower:
                 continue
             if not advanced:
                 self._wake.wait(self.poll_interval)
-                self._maybe_take_over()
+            self._maybe_take_over()
 
     def _step(self) -> bool:
         projecting = self.lock.held
@@ -147,7 +148,13 @@ class Follower:
         return batch, batch[-1][0] if len(batch) == BATCH_SIZE else head
 
     def _maybe_take_over(self) -> None:
-        if not self.lock.held and self.lock.acquire():
+        """Take the lock if the projector is gone: looked at once per poll interval, busy or not
+        (a standby that waited for a quiet log would leave the views stale under load)."""
+        now = time.monotonic()
+        if self.lock.held or now < self._next_try:
+            return
+        self._next_try = now + self.poll_interval
+        if self.lock.acquire():
             log.info("this process now projects the views")
             self.projector.forget()
             self.position = self.projected = self.views.position()

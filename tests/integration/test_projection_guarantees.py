@@ -160,3 +160,25 @@ def test_a_standby_process_takes_over_projecting_when_the_projector_stops(postgr
     finally:
         first.follower.stop()
         second.close()
+
+
+
+@pytest.mark.postgres
+def test_a_standby_takes_over_while_the_log_keeps_growing(postgres_settings, monkeypatch) -> None:
+    """The projector dies while every step of the standby finds new events (a busy log):
+    the standby must not wait for a quiet moment before it takes over."""
+    first, second = Runtime(postgres_settings).start(), Runtime(postgres_settings).start()
+    step = second.follower._step
+    monkeypatch.setattr(second.follower, "_step", lambda: step() or True)  # never a quiet step
+    try:
+        assert first.follower.lock.held and not second.follower.lock.held
+        first.close()
+        deadline = time.monotonic() + 5
+        while not second.follower.lock.held and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert second.follower.lock.held, "the views stalled: no one took over"
+        position = second.app.create_thread(uuid4())
+        assert second.follower.wait_for(position, timeout=5)
+    finally:
+        first.follower.stop()
+        second.close()
