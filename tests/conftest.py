@@ -16,9 +16,16 @@ STORES = [pytest.param("sqlite"), pytest.param("postgres", marks=pytest.mark.pos
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A database of this test session's own on a real PostgreSQL server."""
-    with postgres_server() as server, scratch_database(server, prefix="threadlog_test") as dsn:
+def postgres_dsn() -> Iterator[str]:
+    """A real PostgreSQL server (from the environment, else Docker), for the whole session."""
+    with postgres_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_dsn: str) -> Iterator[str]:
+    """A database this test session shares among its tests: what they leave, the next sees."""
+    with scratch_database(postgres_dsn, prefix="threadlog_test") as dsn:
         yield database_url(dsn)
 
 
@@ -31,8 +38,11 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def postgres_settings(postgres_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=postgres_url, data_dir=str(tmp_path))
+def postgres_settings(postgres_dsn: str, tmp_path: Path) -> Iterator[Settings]:
+    """A database of this test's own: for tests of processes, leases and leadership, which
+    other tests' leftovers (runs still queued, a projector still holding its lock) would disturb."""
+    with scratch_database(postgres_dsn, prefix="threadlog_own") as dsn:
+        yield Settings(database_url=database_url(dsn), data_dir=str(tmp_path))
 
 
 @pytest.fixture

@@ -90,15 +90,14 @@ def test_a_projector_killed_mid_batch_resumes_to_views_equal_to_a_rebuild(settin
 
 
 def test_the_database_gone_for_seconds_gives_503s_then_recovers_with_nothing_lost(
-    settings_for_faults, tmp_path, postgres_url
+    settings_for_faults, tmp_path, postgres_dsn
 ) -> None:
     server = Server(settings_for_faults, tmp_path)
-    dbname = conninfo_to_dict(postgres_url.replace("postgresql://", "postgresql://", 1))["dbname"]
-    admin_dsn = postgres_url.rsplit("/", 1)[0] + "/postgres"
+    dbname = conninfo_to_dict(settings_for_faults.database_url)["dbname"]
     try:
         with Load(server.url, clients=4) as load:
             time.sleep(1.0)
-            with psycopg.connect(admin_dsn, autocommit=True) as admin:
+            with psycopg.connect(postgres_dsn, autocommit=True) as admin:
                 admin.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS false").format(sql.Identifier(dbname)))
                 admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                               "WHERE datname = %s AND pid <> pg_backend_pid()", [dbname])
