@@ -40,7 +40,7 @@ class CheckpointView:
         statement = f"SELECT checkpoint, run_id FROM {self.p}checkpoints WHERE {where} ORDER BY checkpoint_id DESC"
         if limit is not None:
             statement, params = statement + " LIMIT ?", [*params, limit]
-        with self.views.transaction(commit=False) as cursor:
+        with self.views.reading() as cursor:
             cursor.execute(statement, params)
             rows = cursor.fetchall()
             saved = [decode(row["checkpoint"], SavedCheckpoint) for row in rows]

@@ -7,6 +7,7 @@ as JSON text on both (never parsed here), booleans as bool, times as datetime.
 
 import re
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
@@ -21,6 +22,7 @@ from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 Dialect = Literal["sqlite", "postgres"]
 _COLUMN_TYPES: dict[str, dict[str, str]] = {}  # PostgreSQL column types, per table, looked up once
 Row = dict[str, Any]
+SQLITE_READ_TIMEOUT = 5.0  # seconds a read waits on a lock (only a WAL checkpoint's reset takes one)
 _json = msgspec.json.Encoder()
 # PostgreSQL text and jsonb hold no NUL character, so the views show U+FFFD in its place
 # (the log keeps the original): in JSON on both stores alike, in plain text on PostgreSQL.
@@ -142,8 +144,12 @@ class Views:
         with self.datastore.transaction(commit=commit) as raw:
             yield Cursor(raw, self.dialect)
 
+    def reading(self) -> AbstractContextManager[Cursor]:
+        """A transaction for reading only."""
+        return self.transaction(commit=False)
+
     def query(self, statement: str, params: Sequence[Any] = ()) -> list[Row]:
-        with self.transaction(commit=False) as cursor:
+        with self.reading() as cursor:
             cursor.execute(statement, params)
             return cursor.fetchall()
 
@@ -171,7 +177,7 @@ class Views:
     @contextmanager
     def snapshot(self) -> Iterator[Cursor]:
         """A read-only transaction that sees one consistent state of every table."""
-        with self.transaction(commit=False) as cursor:
+        with self.reading() as cursor:
             if self.dialect == "postgres":
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             yield cursor
@@ -180,6 +186,25 @@ class Views:
 class SQLiteViews(Views, SQLiteTrackingRecorder):
     dialect: Dialect = "sqlite"
     tracking_table = "tracking"
+
+    def __init__(self, datastore: SQLiteDatastore) -> None:
+        super().__init__(datastore)
+        self._readers = threading.local()
+
+    @contextmanager
+    def reading(self) -> Iterator[Cursor]:
+        # On a connection of this thread's own, not the library's pool: there a read queues
+        # behind every writer waiting for its turn, while in WAL mode it may run beside them.
+        connection = getattr(self._readers, "connection", None)
+        if connection is None:
+            connection = self._readers.connection = sqlite3.connect(
+                self.datastore.pool.db_name, uri=True, isolation_level=None, timeout=SQLITE_READ_TIMEOUT)
+            connection.row_factory = sqlite3.Row
+        connection.execute("BEGIN")
+        try:
+            yield Cursor(connection.cursor(), self.dialect)
+        finally:
+            connection.rollback()
 
     @contextmanager
     def relaxed_transaction(self) -> Iterator[Cursor]:

@@ -44,7 +44,7 @@ class RunQueueView:
     def cancel_requests(self, run_ids: Sequence[UUID]) -> dict[UUID, str]:
         if not run_ids:
             return {}
-        with self.views.transaction(commit=False) as cursor:
+        with self.views.reading() as cursor:
             rows = cursor.select_in(f"{self.p}runs", "run_id", list(run_ids))
         return {_uuid(r["run_id"]): r["cancel_action"] for r in rows if r["cancel_action"] and r["status"] == "running"}
 
