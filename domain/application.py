@@ -32,6 +32,7 @@ from threadlog.domain.errors import (
     ThreadNotFoundError,
 )
 from threadlog.domain.history import live_checkpoints
+from threadlog.domain.store_item import StoreItem, project_store_item, store_item_id
 from threadlog.domain.thread import Thread, project_thread
 
 T = TypeVar("T")
@@ -44,8 +45,9 @@ def utc_now() -> datetime:
 
 class Threads(Application[UUID]):
     name = "threads"  # names the tables: never change it
-    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Thread: 100, Assistant: 100}
-    snapshotting_projectors: ClassVar[dict[type[Any], Any]] = {Thread: project_thread, Assistant: project_assistant}
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Thread: 100, Assistant: 100, StoreItem: 100}
+    snapshotting_projectors: ClassVar[dict[type[Any], Any]] = {
+        Thread: project_thread, Assistant: project_assistant, StoreItem: project_store_item}
     snapshot_class = Snapshot
     command_attempts = 50
     lock_stripes = 64
@@ -208,6 +210,26 @@ class Threads(Application[UUID]):
 
     def delete_assistant(self, assistant_id: UUID) -> int:
         return self._command(assistant_id, lambda a: a.delete(now=self.clock()), self.get_assistant)[0]
+
+    # -- store commands -------------------------------------------------------------------
+
+    def put_store_item(self, owner: str | None, namespace: list[str], key: str, value: dict[str, Any]) -> int:
+        item_id = store_item_id(owner, namespace, key)
+        return self._command(item_id, lambda item: item.put(namespace, key, value, owner=owner, now=self.clock()),
+                             lambda i: self._store_item(i, namespace, key))[0]
+
+    def delete_store_item(self, owner: str | None, namespace: list[str], key: str) -> int:
+        item_id = store_item_id(owner, namespace, key)
+        return self._command(item_id, lambda item: item.delete(now=self.clock()),
+                             lambda i: self._store_item(i, namespace, key))[0]
+
+    def _store_item(self, item_id: UUID, namespace: list[str], key: str) -> StoreItem:
+        """The item, or a blank one (deleted until put) if it was never put."""
+        try:
+            return self.repository.get(item_id, projector_func=project_store_item)
+        except AggregateNotFoundError:
+            now = self.clock()
+            return StoreItem(id=item_id, version=0, created_on=now, modified_on=now, namespace=namespace, key=key)
 
     # -- reading the write side ---------------------------------------------------------
 

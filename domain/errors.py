@@ -116,3 +116,8 @@ class ConcurrencyError(ConflictError):
     def __init__(self, thread_id: UUID, attempts: int) -> None:
         super().__init__(f"Thread {thread_id} is too busy: gave up after {attempts} attempts")
         self.thread_id = thread_id
+
+
+class StoreItemNotFoundError(NotFoundError):
+    def __init__(self, namespace: list[str], key: str) -> None:
+        super().__init__(f"Item {key!r} not found in namespace {namespace}")

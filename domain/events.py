@@ -268,3 +268,24 @@ class AssistantVersionChosen(AssistantEvent, frozen=True, kw_only=True):
 
 class AssistantDeleted(AssistantEvent, frozen=True, kw_only=True):
     pass
+
+
+class StoreEvent(Struct, frozen=True, kw_only=True):
+    """What every event of a store item carries."""
+
+    originator_id: UUID
+    originator_version: int
+    timestamp: datetime
+
+
+class StoreItemPut(StoreEvent, frozen=True, kw_only=True):
+    """A value put under a namespace and key (the first time, or again)."""
+
+    namespace: list[str]
+    key: str
+    value: dict[str, Any]
+    owner: str | None = None
+
+
+class StoreItemDeleted(StoreEvent, frozen=True, kw_only=True):
+    pass

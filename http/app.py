@@ -17,6 +17,7 @@ from threadlog.http.controllers.meta import MetaController
 from threadlog.http.controllers.runs import RunController
 from threadlog.http.controllers.stateless import StatelessRunController
 from threadlog.http.controllers.state import ThreadStateController
+from threadlog.http.controllers.store import StoreController
 from threadlog.http.controllers.thread_stream import ThreadStreamController
 from threadlog.http.controllers.threads import ThreadController
 from threadlog.http import openapi
@@ -25,7 +26,7 @@ from threadlog.http.requests import JsonRequest
 from threadlog.http.services import Services
 
 CONTROLLERS = [MetaController, AssistantController, ThreadController, ThreadStateController, ThreadStreamController,
-               RunController, StatelessRunController, EventController]
+               RunController, StatelessRunController, StoreController, EventController]
 
 
 def _owner(request: Request[Any, Any, Any]) -> str | None:

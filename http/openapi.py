@@ -18,7 +18,7 @@ from litestar.openapi.spec import (
 from msgspec import Struct
 
 from threadlog.http.auth import OPEN_PATHS
-from threadlog.http.schemas import assistants, common, events, runs, threads
+from threadlog.http.schemas import assistants, common, events, runs, store, threads
 
 ERRORS = {
     400: "The request asks for something that cannot be",
@@ -32,7 +32,8 @@ ERRORS = {
 ERROR_SCHEMA = Schema(type=OpenAPIType.OBJECT, required=["detail"],
                       properties={"detail": Schema(type=OpenAPIType.STRING)})
 UUID_PARAMETERS = {"thread_id", "run_id"}
-SCHEMA_MODULES: list[ModuleType] = [assistants, common, events, runs, threads]
+SCHEMA_MODULES: list[ModuleType] = [assistants, common, events, runs, store, threads]
+LOOKUPS = {"/store/items"}  # GETs that name one thing by their query, not their path
 
 
 def document(app: Litestar) -> None:
@@ -71,7 +72,7 @@ def _error_statuses(path: str, method: str, operation: Operation) -> list[int]:
         statuses += [400, 422]
     if operation.request_body:
         statuses.append(413)
-    if "{" in path or method != "get":
+    if "{" in path or method != "get" or path in LOOKUPS:
         statuses.append(404)
     if method != "get":
         statuses.append(409)

@@ -7,8 +7,10 @@ import msgspec
 from threadlog.http.schemas.assistants import Assistant
 from threadlog.http.schemas.events import AuditEntry
 from threadlog.http.schemas.runs import Run
+from threadlog.http.schemas.store import Item
 from threadlog.http.schemas.threads import Thread
 from threadlog.projections.database import Row, to_time
+from threadlog.projections.store_read import namespace_labels
 
 
 def raw(text: str | bytes | None) -> msgspec.Raw | None:
@@ -42,6 +44,11 @@ def assistant(row: Row) -> Assistant:
         description=row["description"], version=row["version"],
         created_at=to_time(row["created_at"]), updated_at=to_time(row.get("updated_at") or row["created_at"]),
     )
+
+
+def store_item(row: Row) -> Item:
+    return Item(namespace=namespace_labels(row["namespace"]), key=row["key"], value=raw(row["value"]),
+                created_at=to_time(row["created_at"]), updated_at=to_time(row["updated_at"]))
 
 
 def audit_entry(row: Row) -> AuditEntry:

@@ -12,6 +12,7 @@ from threadlog.projections.assistants_read import AssistantReads
 from threadlog.projections.audit_read import AuditReads
 from threadlog.projections.checkpoints import CheckpointView
 from threadlog.projections.runs_read import RunReads
+from threadlog.projections.store_read import StoreReads
 from threadlog.projections.threads_read import ThreadReads
 
 
@@ -48,6 +49,7 @@ class Services:
     assistants: AssistantReads
     audit: AuditReads
     checkpoints: CheckpointView
+    store: StoreReads
     settings: ApiSettings
 
     async def call(self, function: Callable[..., Any], *args: Any) -> Any:

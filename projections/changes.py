@@ -33,6 +33,8 @@ class Changes:
         self.runs: dict[UUID, Row] = {}
         self.assistants: dict[UUID, Row] = {}
         self.assistant_versions: list[tuple] = []
+        self.store_items: dict[UUID, Row] = {}  # put in this batch, as last put
+        self.store_deletions: set[UUID] = set()  # deleted in this batch (before any later put)
         self.checkpoints: list[tuple] = []
         self.writes: list[tuple] = []
         self.special_writes: list[tuple] = []
@@ -65,6 +67,11 @@ class Changes:
         _upsert(c, f"{p}runs", "run_id", [_dump(r, RUN_JSON) for r in self.runs.values()])
         _upsert(c, f"{p}assistants", "assistant_id", [_dump(r, ASSISTANT_JSON) for r in self.assistants.values()])
         c.insert_many(f"{p}assistant_versions", self.assistant_versions, "ON CONFLICT DO NOTHING")
+        c.executemany(f"DELETE FROM {p}store_items WHERE item_id = ?", [(i,) for i in self.store_deletions])
+        if self.store_items:  # a put keeps the item's created_at, unless it is new (again)
+            c.insert_many(f"{p}store_items", [list(r.values()) for r in self.store_items.values()],
+                          "ON CONFLICT (item_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                          list(next(iter(self.store_items.values()))))
         c.insert_many(f"{p}checkpoints", self.checkpoints, "ON CONFLICT DO NOTHING")
         c.insert_many(f"{p}checkpoint_writes", self.writes, "ON CONFLICT DO NOTHING")
         # LangGraph's rule: special writes (errors, interrupts, resumes) replace, others don't.

@@ -15,6 +15,7 @@ KEYS = {
     "run_audit": ("run_id",),
     "assistants": ("assistant_id",),
     "assistant_versions": ("assistant_id", "version"),
+    "store_items": ("item_id",),
 }
 
 

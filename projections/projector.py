@@ -16,6 +16,7 @@ from threadlog.domain import events as ev
 from threadlog.domain.codec import encode
 from threadlog.projections.changes import Changes, thread_status
 from threadlog.projections.database import Row, Views, dump_json, json_text, load_json
+from threadlog.projections.store_read import store_namespace
 from threadlog.projections.rowcache import RowCache
 
 Batch = Sequence[tuple[int, ev.ThreadEvent]]
@@ -77,6 +78,8 @@ def _rows_to_load(batch: Batch) -> tuple[set[UUID], set[UUID], set[UUID]]:
         if isinstance(event, ev.AssistantEvent):
             assistants.add(event.originator_id)
             continue
+        if isinstance(event, ev.StoreEvent):
+            continue
         threads.add(event.originator_id)
         if isinstance(event, ev.RunCreated):
             new_runs.add(event.run_id)
@@ -85,10 +88,13 @@ def _rows_to_load(batch: Batch) -> tuple[set[UUID], set[UUID], set[UUID]]:
     return threads, runs - new_runs, assistants
 
 
-def fold(changes: Changes, position: int, event: ev.ThreadEvent | ev.AssistantEvent) -> None:
+def fold(changes: Changes, position: int, event: ev.ThreadEvent | ev.AssistantEvent | ev.StoreEvent) -> None:
     """What one event does to the rows of the views."""
     if isinstance(event, ev.AssistantEvent):
         _fold_assistant(changes, event)
+        return
+    if isinstance(event, ev.StoreEvent):
+        _fold_store_item(changes, event)
         return
     if isinstance(event, ev.ThreadCreated):
         _thread_created(changes, event)
@@ -239,6 +245,22 @@ def _fold_assistant(changes: Changes, event: ev.AssistantEvent) -> None:
                 **_spec_columns(event.spec), version=event.version, updated_at=event.timestamp)
         case ev.AssistantDeleted():
             changes.assistants[event.originator_id].update(deleted=True, updated_at=event.timestamp)
+
+
+def _fold_store_item(changes: Changes, event: ev.StoreEvent) -> None:
+    item_id = event.originator_id
+    match event:
+        case ev.StoreItemPut() if item_id in changes.store_items:
+            changes.store_items[item_id].update(value=dump_json(event.value), updated_at=event.timestamp)
+        case ev.StoreItemPut():
+            changes.store_items[item_id] = {
+                "item_id": item_id, "owner": event.owner, "namespace": store_namespace(event.namespace),
+                "key": event.key, "value": dump_json(event.value), "created_at": event.timestamp,
+                "updated_at": event.timestamp,
+            }
+        case ev.StoreItemDeleted():
+            changes.store_items.pop(item_id, None)
+            changes.store_deletions.add(item_id)
 
 
 def _spec_columns(spec: ev.AssistantSpec) -> dict[str, Any]:

@@ -129,3 +129,19 @@ def test_an_admin_sees_everyone_and_the_audit_records_the_owner(guarded, alices)
 def test_a_random_thread_id_is_404_not_403(guarded) -> None:
     with as_(guarded, KEYS["bob"]) as bob:
         assert bob.get(f"/threads/{uuid4()}").status_code == 404
+
+
+def test_each_owner_has_a_store_of_its_own(guarded) -> None:
+    item = {"namespace": ["memories"], "key": "favourite", "value": {"colour": "blue"}}
+    with as_(guarded, KEYS["alice"]) as alice:
+        assert alice.put("/store/items", json=item).status_code == 204
+    with as_(guarded, KEYS["bob"]) as bob:
+        assert bob.get("/store/items", params={"namespace": "memories", "key": "favourite"}).status_code == 404
+        assert bob.post("/store/items/search", json={"namespace_prefix": ["memories"]}).json() == {"items": []}
+        assert bob.post("/store/namespaces", json={}).json() == {"namespaces": []}
+        assert bob.request("DELETE", "/store/items", json={"namespace": ["memories"], "key": "favourite"}
+                           ).status_code == 204  # deletes Bob's own (missing) item, not Alice's
+        assert bob.put("/store/items", json={**item, "value": {"colour": "red"}}).status_code == 204
+    with as_(guarded, KEYS["alice"]) as alice:
+        mine = alice.get("/store/items", params={"namespace": "memories", "key": "favourite"})
+        assert mine.json()["value"] == {"colour": "blue"}

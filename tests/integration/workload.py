@@ -107,5 +107,14 @@ class Workload:
         elif self.rng.random() < 0.3:
             self.app.delete_thread(thread_id, "random")
 
+    def store_item(self, _thread_id: UUID) -> None:
+        """Put or delete one of a few items (the thread is not involved)."""
+        owner, key = self.rng.choice([None, "alice"]), self.rng.choice("xyz")
+        namespace = ["mem", self.rng.choice(["a", "b"])]
+        if self.rng.random() < 0.3:
+            self.app.delete_store_item(owner, namespace, key)
+        else:
+            self.app.put_store_item(owner, namespace, key, {"n": self.rng.randrange(100)})
+
     COMMANDS = [create_run, create_run, claim, claim, progress, progress, finish, finish, cancel, stop_cancelled,
-                metadata, state, copy, delete_or_recreate]
+                metadata, state, copy, delete_or_recreate, store_item]
