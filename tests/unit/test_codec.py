@@ -43,7 +43,7 @@ def every_event() -> list[ev.ThreadEvent]:
     g.event(ev.RunRequeued, run_id=RUN, attempt=2, reason="lease expired")
     g.event(ev.RunDeleted, run_id=RUN)
     g.event(ev.ThreadDeleted, reason="bye")
-    return g.events + assistant_events()
+    return g.events + assistant_events() + store_events()
 
 
 def assistant_events() -> list[ev.AssistantEvent]:
@@ -57,8 +57,17 @@ def assistant_events() -> list[ev.AssistantEvent]:
     ]
 
 
+def store_events() -> list[ev.StoreEvent]:
+    common = {"originator_id": uuid4(), "timestamp": datetime(2026, 1, 1, tzinfo=UTC)}
+    return [
+        ev.StoreItemPut(originator_version=1, namespace=["users", "ann"], key="prefs", value=NESTED, owner="ann",
+                        **common),
+        ev.StoreItemDeleted(originator_version=2, **common),
+    ]
+
+
 def test_every_event_type_is_covered_by_the_round_trip_test() -> None:
-    bases = (ev.ThreadEvent, ev.AssistantEvent)
+    bases = (ev.ThreadEvent, ev.AssistantEvent, ev.StoreEvent)
     stored_types = {c for c in vars(ev).values() if isinstance(c, type) and issubclass(c, bases)}
     assert stored_types - set(bases) == {type(e) for e in every_event()}
 
