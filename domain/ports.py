@@ -40,11 +40,36 @@ class RunToExecute(Struct, frozen=True):
     assistant_id: UUID
     kwargs: dict[str, Any]
     metadata: dict[str, Any]
+    owner: str | None = None
 
     @property
     def graph_id(self) -> str | None:
         """The graph the run was created for (its assistant's, at the time)."""
         return ((self.kwargs.get("config") or {}).get("configurable") or {}).get("graph_id")
+
+
+class StoredItem(Struct, frozen=True, kw_only=True):
+    """An item of the store, as the views show it."""
+
+    namespace: list[str]
+    key: str
+    value: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+class StoreReader(Protocol):
+    """An owner's store, read (writes go through the application)."""
+
+    def get(self, owner: str | None, namespace: list[str], key: str) -> StoredItem | None: ...
+
+    def search(self, owner: str | None, namespace_prefix: list[str], *, filter: dict[str, Any] | None,
+               limit: int, offset: int) -> list[StoredItem]:
+        """Items under the prefix whose values hold `filter`, newest first."""
+
+    def namespaces(self, owner: str | None, *, prefix: list[str] | None, suffix: list[str] | None,
+                   max_depth: int | None, limit: int, offset: int) -> list[list[str]]:
+        """The namespaces in use, matching `prefix` and `suffix` ("*": any one label)."""
 
 
 class CheckpointReader(Protocol):

@@ -1,16 +1,17 @@
-"""View rows as API bodies. JSON columns pass through as they are stored (never re-parsed)."""
+"""View rows as API bodies. JSON columns pass through as they are stored (never re-parsed);
+store items arrive parsed, as graphs read them too."""
 
 from typing import Any
 
 import msgspec
 
+from threadlog.domain.ports import StoredItem
 from threadlog.http.schemas.assistants import Assistant
 from threadlog.http.schemas.events import AuditEntry
 from threadlog.http.schemas.runs import Run
 from threadlog.http.schemas.store import Item
 from threadlog.http.schemas.threads import Thread
 from threadlog.projections.database import Row, to_time
-from threadlog.projections.store_read import namespace_labels
 
 
 def raw(text: str | bytes | None) -> msgspec.Raw | None:
@@ -46,9 +47,9 @@ def assistant(row: Row) -> Assistant:
     )
 
 
-def store_item(row: Row) -> Item:
-    return Item(namespace=namespace_labels(row["namespace"]), key=row["key"], value=raw(row["value"]),
-                created_at=to_time(row["created_at"]), updated_at=to_time(row["updated_at"]))
+def store_item(item: StoredItem) -> Item:
+    return Item(namespace=item.namespace, key=item.key, value=item.value, created_at=item.created_at,
+                updated_at=item.updated_at)
 
 
 def audit_entry(row: Row) -> AuditEntry:

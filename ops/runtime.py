@@ -24,6 +24,7 @@ from threadlog.projections.leadership import AdvisoryLock, FileLock, ProjectorLo
 from threadlog.projections.notify import listener
 from threadlog.projections.projector import ViewProjector
 from threadlog.projections.queue import RunQueueView, WorkerTable
+from threadlog.projections.store_read import StoreReads
 
 SQLITE_POLL = 0.5  # a safety net behind the doorbell
 POSTGRES_POLL = 1.0  # a safety net behind LISTEN/NOTIFY
@@ -49,6 +50,7 @@ class Runtime:
         self.projector = ViewProjector(self.views, LIVE_PREFIX)
         self.checkpoints = CheckpointView(self.views, LIVE_PREFIX)
         self.queue = RunQueueView(self.views, LIVE_PREFIX)
+        self.store = StoreReads(self.views, LIVE_PREFIX)
         self._doorbell: Doorbell | None = None
         self.follower = Follower(
             self.app, self.views, self.projector, lock=self.projector_lock(),
@@ -86,7 +88,7 @@ class Runtime:
     def worker(self) -> Worker:
         s = self.settings
         worker = Worker(
-            self.app, self.graphs, self.checkpoints, self.queue, WorkerTable(self.views, LIVE_PREFIX),
+            self.app, self.graphs, self.checkpoints, self.queue, WorkerTable(self.views, LIVE_PREFIX), self.store,
             WorkerSettings(concurrency=s.worker_concurrency, flush_after=s.worker_flush_ms / 1000,
                            heartbeat_every=s.heartbeat_seconds, lease_seconds=s.lease_seconds,
                            run_timeout=s.run_timeout_seconds),

@@ -29,7 +29,6 @@ from threadlog.ops.store import describe_store
 from threadlog.projections.assistants_read import AssistantReads
 from threadlog.projections.audit_read import AuditReads
 from threadlog.projections.runs_read import RunReads
-from threadlog.projections.store_read import StoreReads
 from threadlog.projections.threads_read import ThreadReads
 
 log = logging.getLogger(__name__)
@@ -93,7 +92,7 @@ def build_app(runtime: Runtime, *, workers: bool) -> Litestar:
         app=runtime.app, graphs=runtime.graphs, hub=hub, offload=runtime.offload,
         threads=ThreadReads(runtime.views, LIVE_PREFIX), runs=RunReads(runtime.views, LIVE_PREFIX),
         assistants=AssistantReads(runtime.views, LIVE_PREFIX), audit=AuditReads(runtime.views, LIVE_PREFIX),
-        checkpoints=runtime.checkpoints, store=StoreReads(runtime.views, LIVE_PREFIX),
+        checkpoints=runtime.checkpoints, store=runtime.store,
         settings=ApiSettings(max_body_bytes=runtime.settings.max_body_bytes,
                              store_timeout_seconds=runtime.settings.store_timeout_seconds),
     )

@@ -34,12 +34,13 @@ class RunQueueView:
 
     def run(self, run_id: UUID) -> RunToExecute | None:
         rows = self.views.query(
-            f"SELECT run_id, thread_id, assistant_id, kwargs, metadata FROM {self.p}runs WHERE run_id = ?", [run_id])
+            f"SELECT run_id, thread_id, assistant_id, kwargs, metadata, owner FROM {self.p}runs WHERE run_id = ?",
+            [run_id])
         if not rows:
             return None
         row = rows[0]
         return RunToExecute(_uuid(row["run_id"]), _uuid(row["thread_id"]), _uuid(row["assistant_id"]),
-                            load_json(row["kwargs"]), load_json(row["metadata"]))
+                            load_json(row["kwargs"]), load_json(row["metadata"]), row["owner"])
 
     def cancel_requests(self, run_ids: Sequence[UUID]) -> dict[UUID, str]:
         if not run_ids:

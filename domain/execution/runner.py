@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from langgraph.pregel import Pregel
+from langgraph.store.base import BaseStore
 from langgraph.types import Command
 
 from threadlog.domain import events as ev
@@ -29,9 +30,10 @@ NAMES = {lg: api if api != "messages-tuple" else "messages" for api, lg in STREA
 class RunExecution:
     def __init__(
         self, app: Threads, graph: Pregel, graph_id: str, reader: CheckpointReader, run: RunToExecute,
-        started: ev.RunStarted, *, flush_after: float, timeout: float, offload: Offload,
+        started: ev.RunStarted, *, store: BaseStore, flush_after: float, timeout: float, offload: Offload,
     ) -> None:
         self.app, self.graph, self.graph_id, self.reader, self.run = app, graph, graph_id, reader, run
+        self.store = store
         self.attempt = started.attempt
         self.timeout, self.offload = timeout, offload
         self.cancel_action: str | None = None
@@ -65,7 +67,7 @@ class RunExecution:
         durable = kwargs.get("durability") == "sync"
         saver = EventSourcedSaver(self.reader, self.recorder, run_id=self.run.run_id, sync=durable,
                                   offload=self.offload)
-        graph = self.graph.copy(update={"checkpointer": saver})
+        graph = self.graph.copy(update={"checkpointer": saver, "store": self.store})
         timer = asyncio.timeout(self.timeout)
         try:
             if self.cancel_action or self.shutting_down:  # asked to stop before it began

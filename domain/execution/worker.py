@@ -17,11 +17,12 @@ from msgspec import Struct
 from threadlog.domain import events as ev
 from threadlog.domain.application import Threads
 from threadlog.domain.errors import DomainError
+from threadlog.domain.execution.graph_store import RunStore
 from threadlog.domain.execution.graphs import GraphConfigError, GraphRegistry
 from threadlog.domain.execution.recorder import RunRecorder
 from threadlog.domain.execution.runner import RunExecution
 from threadlog.domain.execution.saver import Offload
-from threadlog.domain.ports import CheckpointReader, RunQueue, WorkerRegistry
+from threadlog.domain.ports import CheckpointReader, RunQueue, StoreReader, WorkerRegistry
 
 log = logging.getLogger(__name__)
 WAKING_EVENTS = (ev.RunCreated, ev.RunRequeued, ev.RunSucceeded, ev.RunFailed, ev.RunTimedOut, ev.RunInterrupted,
@@ -41,10 +42,11 @@ class WorkerSettings(Struct, frozen=True, kw_only=True):
 class Worker:
     def __init__(
         self, app: Threads, graphs: GraphRegistry, reader: CheckpointReader, queue: RunQueue,
-        registry: WorkerRegistry, settings: WorkerSettings, *, offload: Offload,
+        registry: WorkerRegistry, store: StoreReader, settings: WorkerSettings, *, offload: Offload,
         views_at: Callable[[int], bool] = lambda _position: True,
     ) -> None:
         self.app, self.graphs, self.reader, self.queue, self.registry = app, graphs, reader, queue, registry
+        self.store = store
         self.settings, self.offload, self.views_at = settings, offload, views_at
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.executions: dict[UUID, RunExecution] = {}
@@ -183,7 +185,8 @@ class Worker:
             await self.offload(self.app.record_failed, started.originator_id, started.run_id, started.attempt,
                                problem)
             return None
-        return RunExecution(self.app, graph, graph_id, self.reader, run, started, offload=self.offload,
+        store = RunStore(self.app, self.store, run.owner, offload=self.offload, views_at=self.views_at)
+        return RunExecution(self.app, graph, graph_id, self.reader, run, started, store=store, offload=self.offload,
                             flush_after=self.settings.flush_after, timeout=self.settings.run_timeout)
 
     async def _execute(self, execution: RunExecution) -> None:

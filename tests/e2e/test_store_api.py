@@ -60,3 +60,20 @@ def test_bad_items_are_refused_and_nothing_is_written(client, server, ns) -> Non
         client.store.search_items(ns, query="semantic please")
     assert client.store.search_items(ns)["items"] == []
 
+
+
+def test_a_graph_remembers_across_threads_in_the_store(client, ns) -> None:
+    user = {"configurable": {"user_id": ns[1]}}
+
+    def say(text: str) -> str:
+        thread = client.threads.create()
+        state = client.runs.wait(thread["thread_id"], "notebook", config=user,
+                                 input={"messages": [{"role": "user", "content": text}]})
+        return state["messages"][-1]["content"]
+
+    assert say("what do you know?") == "I remember nothing yet."
+    assert say("remember the sky is blue") == "Noted: the sky is blue"
+    assert say("remember tea is hot") == "Noted: tea is hot"
+    assert say("what do you know?") == "I remember: tea is hot; the sky is blue"  # another thread each time
+    notes = client.store.search_items(["notes", ns[1]])["items"]
+    assert sorted(i["value"]["text"] for i in notes) == ["tea is hot", "the sky is blue"]

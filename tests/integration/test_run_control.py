@@ -17,6 +17,7 @@ from tests.integration.execution import (
     wait_until,
 )
 from tests.integration.views import row
+from threadlog.domain.execution.graph_store import RunStore
 from threadlog.domain.execution.runner import RunExecution
 from threadlog.ops.runtime import Runtime
 
@@ -117,8 +118,10 @@ def test_a_run_that_takes_too_long_times_out(settings) -> None:
 def claimed_execution(runtime, thread_id, run_id) -> RunExecution:
     """The run claimed by hand and set up as a worker would, not yet begun."""
     _, started = runtime.app.claim_next_run(thread_id, "test-worker")
+    store = RunStore(runtime.app, runtime.store, None, offload=runtime.offload, views_at=runtime.follower.wait_for)
     return RunExecution(runtime.app, runtime.graphs.load("agent"), "agent", runtime.checkpoints,
-                        runtime.queue.run(run_id), started, flush_after=0.01, timeout=60, offload=runtime.offload)
+                        runtime.queue.run(run_id), started, store=store, flush_after=0.01, timeout=60,
+                        offload=runtime.offload)
 
 
 def test_a_cancel_heard_before_the_run_begins_still_ends_it(runtime) -> None:
