@@ -1,4 +1,5 @@
-"""What each event does to the views: threads, runs, checkpoints and the run audit.
+"""What each event does to the views: threads, runs, checkpoints, the run audit,
+assistants and store items.
 
 `ViewProjector.apply` takes a batch of (log position, event), folds it into row changes
 and writes them with the tracking position in one transaction: a batch is applied
