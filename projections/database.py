@@ -233,6 +233,11 @@ class PostgresViews(Views, PostgresTrackingRecorder):
             cursor.execute("SET LOCAL synchronous_commit = off")
             yield cursor
 
+    def reading(self) -> AbstractContextManager[Cursor]:
+        # Ended by COMMIT, not ROLLBACK: the same for a transaction that wrote nothing, but on
+        # a ROLLBACK psycopg forgets every statement prepared on the connection.
+        return self.transaction(commit=True)
+
 
 def _pragma(connection: Any, pragma: str) -> Any:
     with connection.cursor() as cursor:
