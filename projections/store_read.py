@@ -50,7 +50,7 @@ class StoreReads:
         found = set()
         for row in rows:
             labels = namespace_labels(row["namespace"])
-            if _matches(labels, prefix) and _matches(labels[::-1], suffix[::-1] if suffix else None):
+            if namespace_matches(labels, prefix) and namespace_matches(labels[::-1], suffix[::-1] if suffix else None):
                 found.add(tuple(labels[:max_depth] if max_depth else labels))
         return [list(labels) for labels in sorted(found)[offset:offset + limit]]
 
@@ -64,7 +64,7 @@ def _item(row: Row) -> StoredItem:
                       created_at=to_time(row["created_at"]), updated_at=to_time(row["updated_at"]))
 
 
-def _matches(labels: list[str], pattern: list[str] | None) -> bool:
+def namespace_matches(labels: list[str], pattern: list[str] | None) -> bool:
     """`labels` start with `pattern`, where a "*" in the pattern stands for any one label."""
     if not pattern:
         return True
