@@ -69,9 +69,10 @@ class Changes:
         c.insert_many(f"{p}assistant_versions", self.assistant_versions, "ON CONFLICT DO NOTHING")
         c.executemany(f"DELETE FROM {p}store_items WHERE item_id = ?", [(i,) for i in self.store_deletions])
         if self.store_items:  # a put keeps the item's created_at, unless it is new (again)
-            c.insert_many(f"{p}store_items", [list(r.values()) for r in self.store_items.values()],
-                          "ON CONFLICT (item_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-                          list(next(iter(self.store_items.values()))))
+            rows = list(self.store_items.values())
+            c.insert_many(f"{p}store_items", [list(r.values()) for r in rows],
+                          "ON CONFLICT (item_id) DO UPDATE SET value = excluded.value, "
+                          "updated_at = excluded.updated_at", list(rows[0]))
         c.insert_many(f"{p}checkpoints", self.checkpoints, "ON CONFLICT DO NOTHING")
         c.insert_many(f"{p}checkpoint_writes", self.writes, "ON CONFLICT DO NOTHING")
         # LangGraph's rule: special writes (errors, interrupts, resumes) replace, others don't.
