@@ -1,4 +1,4 @@
-"""What the two aggregates (Thread, Assistant) share: recording events and replaying them."""
+"""What the aggregates (Thread, Assistant, StoreItem) share: recording events and replaying them."""
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
