@@ -23,10 +23,13 @@ from threadlog.domain import events as ev
 from threadlog.domain.aggregate import Recorder
 from threadlog.domain.assistant import Assistant, project_assistant
 from threadlog.domain.codec import MsgspecMapper, Snapshot
+from threadlog.domain.cron import Cron, project_cron
 from threadlog.domain.errors import (
     AssistantExistsError,
     AssistantNotFoundError,
     ConcurrencyError,
+    CronExistsError,
+    CronNotFoundError,
     RunRejectedError,
     ThreadExistsError,
     ThreadNotFoundError,
@@ -45,9 +48,9 @@ def utc_now() -> datetime:
 
 class Threads(Application[UUID]):
     name = "threads"  # names the tables: never change it
-    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Thread: 100, Assistant: 100, StoreItem: 100}
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Thread: 100, Assistant: 100, StoreItem: 100, Cron: 100}
     snapshotting_projectors: ClassVar[dict[type[Any], Any]] = {
-        Thread: project_thread, Assistant: project_assistant, StoreItem: project_store_item}
+        Thread: project_thread, Assistant: project_assistant, StoreItem: project_store_item, Cron: project_cron}
     snapshot_class = Snapshot
     command_attempts = 50
     lock_stripes = 64
@@ -230,6 +233,29 @@ class Threads(Application[UUID]):
         except AggregateNotFoundError:
             now = self.clock()
             return StoreItem(id=item_id, version=0, created_on=now, modified_on=now, namespace=namespace, key=key)
+
+    # -- cron commands ---------------------------------------------------------------------
+
+    def create_cron(self, cron_id: UUID, spec: ev.CronSpec, owner: str | None = None) -> int:
+        cron = Cron.create(cron_id, spec, owner=owner, now=self.clock())
+        with self._lock(cron_id):
+            return self._save_new(cron, CronExistsError)
+
+    def update_cron(self, cron_id: UUID, changes: dict[str, Any], payload: dict[str, Any]) -> int:
+        return self._command(cron_id, lambda c: c.update(changes, payload, now=self.clock()), self.get_cron)[0]
+
+    def fire_cron(self, cron_id: UUID, due: datetime) -> int | None:
+        """Record that the run due at `due` starts (None: another scheduler got there first)."""
+        return self._command(cron_id, lambda c: c.fire(due, now=self.clock()), self.get_cron)[0]
+
+    def delete_cron(self, cron_id: UUID) -> int:
+        return self._command(cron_id, lambda c: c.delete(now=self.clock()), self.get_cron)[0]
+
+    def get_cron(self, cron_id: UUID) -> Cron:
+        try:
+            return self.repository.get(cron_id, projector_func=project_cron)
+        except AggregateNotFoundError:
+            raise CronNotFoundError(cron_id) from None
 
     # -- reading the write side ---------------------------------------------------------
 

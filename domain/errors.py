@@ -121,3 +121,13 @@ class ConcurrencyError(ConflictError):
 class StoreItemNotFoundError(NotFoundError):
     def __init__(self, namespace: list[str], key: str) -> None:
         super().__init__(f"Item {key!r} not found in namespace {namespace}")
+
+
+class CronNotFoundError(NotFoundError):
+    def __init__(self, cron_id: object) -> None:
+        super().__init__(f"Cron {cron_id} not found")
+
+
+class CronExistsError(ConflictError):
+    def __init__(self, cron_id: object) -> None:
+        super().__init__(f"Cron {cron_id} already exists")

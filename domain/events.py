@@ -289,3 +289,47 @@ class StoreItemPut(StoreEvent, frozen=True, kw_only=True):
 
 class StoreItemDeleted(StoreEvent, frozen=True, kw_only=True):
     pass
+
+
+class CronEvent(Struct, frozen=True, kw_only=True):
+    """What every event of a cron job carries."""
+
+    originator_id: UUID
+    originator_version: int
+    timestamp: datetime
+
+
+class CronSpec(Struct, frozen=True, kw_only=True):
+    """A schedule and the run it starts: on a thread, or each time on a thread of its own."""
+
+    assistant_id: str  # as the run body names it: an assistant's id or a graph's name
+    thread_id: UUID | None = None
+    schedule: str
+    timezone: str | None = None
+    end_time: datetime | None = None
+    payload: dict[str, Any] = {}  # the run body, as /runs takes it
+    metadata: dict[str, Any] = {}
+    on_run_completed: Literal["delete", "keep"] = "delete"
+    enabled: bool = True
+
+
+class CronCreated(CronEvent, frozen=True, kw_only=True):
+    spec: CronSpec
+    owner: str | None = None
+    next_run_date: datetime | None = None
+
+
+class CronUpdated(CronEvent, frozen=True, kw_only=True):
+    spec: CronSpec
+    next_run_date: datetime | None = None
+
+
+class CronFired(CronEvent, frozen=True, kw_only=True):
+    """The run due at `due` is being started; the next one is due at `next_run_date`."""
+
+    due: datetime
+    next_run_date: datetime | None = None
+
+
+class CronDeleted(CronEvent, frozen=True, kw_only=True):
+    pass

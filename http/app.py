@@ -12,6 +12,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 
 from threadlog.http.controllers.assistants import AssistantController
+from threadlog.http.controllers.crons import CronController
 from threadlog.http.controllers.events import EventController
 from threadlog.http.controllers.meta import MetaController
 from threadlog.http.controllers.runs import RunController
@@ -26,7 +27,7 @@ from threadlog.http.requests import JsonRequest
 from threadlog.http.services import Services
 
 CONTROLLERS = [MetaController, AssistantController, ThreadController, ThreadStateController, ThreadStreamController,
-               RunController, StatelessRunController, StoreController, EventController]
+               RunController, StatelessRunController, CronController, StoreController, EventController]
 
 
 def _owner(request: Request[Any, Any, Any]) -> str | None:

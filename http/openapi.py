@@ -18,7 +18,7 @@ from litestar.openapi.spec import (
 from msgspec import Struct
 
 from threadlog.http.auth import OPEN_PATHS
-from threadlog.http.schemas import assistants, common, events, runs, store, threads
+from threadlog.http.schemas import assistants, common, crons, events, runs, store, threads
 
 ERRORS = {
     400: "The request asks for something that cannot be",
@@ -31,8 +31,8 @@ ERRORS = {
 }
 ERROR_SCHEMA = Schema(type=OpenAPIType.OBJECT, required=["detail"],
                       properties={"detail": Schema(type=OpenAPIType.STRING)})
-UUID_PARAMETERS = {"thread_id", "run_id"}
-SCHEMA_MODULES: list[ModuleType] = [assistants, common, events, runs, store, threads]
+UUID_PARAMETERS = {"thread_id", "run_id", "cron_id"}
+SCHEMA_MODULES: list[ModuleType] = [assistants, common, crons, events, runs, store, threads]
 LOOKUPS = {"/store/items"}  # GETs that name one thing by their query, not their path
 
 

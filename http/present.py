@@ -7,6 +7,7 @@ import msgspec
 
 from threadlog.domain.ports import StoredItem
 from threadlog.http.schemas.assistants import Assistant
+from threadlog.http.schemas.crons import Cron
 from threadlog.http.schemas.events import AuditEntry
 from threadlog.http.schemas.runs import Run
 from threadlog.http.schemas.store import Item
@@ -50,6 +51,20 @@ def assistant(row: Row) -> Assistant:
 def store_item(item: StoredItem) -> Item:
     return Item(namespace=item.namespace, key=item.key, value=item.value, created_at=item.created_at,
                 updated_at=item.updated_at)
+
+
+def cron(row: Row) -> Cron:
+    def ts(key: str) -> Any:
+        return None if row[key] is None else to_time(row[key])
+
+    return Cron(
+        cron_id=str(row["cron_id"]), assistant_id=row["assistant_id"],
+        thread_id=None if row["thread_id"] is None else str(row["thread_id"]), schedule=row["schedule"],
+        timezone=row["timezone"], end_time=ts("end_time"), payload=raw(row["payload"]), metadata=raw(row["metadata"]),
+        enabled=bool(row["enabled"]), on_run_completed=None if row["thread_id"] else row["on_run_completed"],
+        next_run_date=ts("next_run_date"), user_id=row["owner"], created_at=to_time(row["created_at"]),
+        updated_at=to_time(row["updated_at"]),
+    )
 
 
 def audit_entry(row: Row) -> AuditEntry:

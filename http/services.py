@@ -11,6 +11,7 @@ from threadlog.http.hub import Hub
 from threadlog.projections.assistants_read import AssistantReads
 from threadlog.projections.audit_read import AuditReads
 from threadlog.projections.checkpoints import CheckpointView
+from threadlog.projections.crons_read import CronReads
 from threadlog.projections.runs_read import RunReads
 from threadlog.projections.store_read import StoreReads
 from threadlog.projections.threads_read import ThreadReads
@@ -50,6 +51,7 @@ class Services:
     audit: AuditReads
     checkpoints: CheckpointView
     store: StoreReads
+    crons: CronReads
     settings: ApiSettings
 
     async def call(self, function: Callable[..., Any], *args: Any) -> Any:

@@ -19,6 +19,7 @@ from threadlog.domain.errors import AssistantExistsError
 from threadlog.domain.events import AssistantSpec
 from threadlog.domain.execution.graphs import default_assistant_id
 from threadlog.http.app import create_app
+from threadlog.http.cron_scheduler import schedule_crons
 from threadlog.http.auth import api_key_middleware, parse_keys
 from threadlog.http.hub import Hub
 from threadlog.http.services import ApiSettings, Services
@@ -28,6 +29,7 @@ from threadlog.ops.settings import Settings, SettingsError
 from threadlog.ops.store import describe_store
 from threadlog.projections.assistants_read import AssistantReads
 from threadlog.projections.audit_read import AuditReads
+from threadlog.projections.crons_read import CronReads
 from threadlog.projections.runs_read import RunReads
 from threadlog.projections.threads_read import ThreadReads
 
@@ -92,7 +94,7 @@ def build_app(runtime: Runtime, *, workers: bool) -> Litestar:
         app=runtime.app, graphs=runtime.graphs, hub=hub, offload=runtime.offload,
         threads=ThreadReads(runtime.views, LIVE_PREFIX), runs=RunReads(runtime.views, LIVE_PREFIX),
         assistants=AssistantReads(runtime.views, LIVE_PREFIX), audit=AuditReads(runtime.views, LIVE_PREFIX),
-        checkpoints=runtime.checkpoints, store=runtime.store,
+        checkpoints=runtime.checkpoints, store=runtime.store, crons=CronReads(runtime.views, LIVE_PREFIX),
         settings=ApiSettings(max_body_bytes=runtime.settings.max_body_bytes,
                              store_timeout_seconds=runtime.settings.store_timeout_seconds),
     )
@@ -106,9 +108,11 @@ def build_app(runtime: Runtime, *, workers: bool) -> Litestar:
         worker = runtime.worker() if workers else None
         if worker:
             await worker.start()
+        crons = asyncio.create_task(schedule_crons(services))
         try:
             yield
         finally:
+            crons.cancel()
             if worker:
                 await worker.stop()
             runtime.close()

@@ -12,6 +12,7 @@ from threadlog.projections.database import Cursor, Row, dump_json, load_json, to
 THREAD_JSON = ("metadata", "next", "error")
 RUN_JSON = ("kwargs", "metadata", "error")
 ASSISTANT_JSON = ("config", "context", "metadata")
+CRON_JSON = ("payload", "metadata")
 
 
 def thread_status(row: Row) -> str:
@@ -33,6 +34,7 @@ class Changes:
         self.runs: dict[UUID, Row] = {}
         self.assistants: dict[UUID, Row] = {}
         self.assistant_versions: list[tuple] = []
+        self.crons: dict[UUID, Row] = {}
         self.store_items: dict[UUID, Row] = {}  # put in this batch, as last put
         self.store_deletions: set[UUID] = set()  # deleted in this batch (before any later put)
         self.checkpoints: list[tuple] = []
@@ -46,7 +48,8 @@ class Changes:
 
     # -- loading ------------------------------------------------------------------------
 
-    def load(self, thread_ids: set[UUID], run_ids: set[UUID], assistant_ids: set[UUID] = frozenset()) -> None:
+    def load(self, thread_ids: set[UUID], run_ids: set[UUID], assistant_ids: set[UUID] = frozenset(),
+             cron_ids: set[UUID] = frozenset()) -> None:
         for row in self._select("threads", "thread_id", thread_ids):
             self.threads[_uuid(row["thread_id"])] = _load(row, THREAD_JSON, times=("created_at", "updated_at",
                                                                                    "state_updated_at"))
@@ -55,6 +58,9 @@ class Changes:
                                                                           "started_at", "ended_at"))
         for row in self._select("assistants", "assistant_id", assistant_ids):
             self.assistants[_uuid(row["assistant_id"])] = _load(row, ASSISTANT_JSON, times=("created_at", "updated_at"))
+        for row in self._select("crons", "cron_id", cron_ids):
+            self.crons[_uuid(row["cron_id"])] = _load(row, CRON_JSON, times=(
+                "end_time", "next_run_date", "created_at", "updated_at"))
 
     def _select(self, table: str, key: str, ids: set[UUID]) -> list[Row]:
         return self.cursor.select_in(f"{self.p}{table}", key, list(ids)) if ids else []
@@ -67,6 +73,7 @@ class Changes:
         _upsert(c, f"{p}runs", "run_id", [_dump(r, RUN_JSON) for r in self.runs.values()])
         _upsert(c, f"{p}assistants", "assistant_id", [_dump(r, ASSISTANT_JSON) for r in self.assistants.values()])
         c.insert_many(f"{p}assistant_versions", self.assistant_versions, "ON CONFLICT DO NOTHING")
+        _upsert(c, f"{p}crons", "cron_id", [_dump(r, CRON_JSON) for r in self.crons.values()])
         c.executemany(f"DELETE FROM {p}store_items WHERE item_id = ?", [(i,) for i in self.store_deletions])
         if self.store_items:  # a put keeps the item's created_at, unless it is new (again)
             rows = list(self.store_items.values())
@@ -104,7 +111,7 @@ def _load(row: Row, json_columns: tuple[str, ...], times: tuple[str, ...]) -> Ro
     for column in times:
         if row[column] is not None:
             row[column] = to_time(row[column])
-    for column in ("deleted", "rolled_back"):
+    for column in ("deleted", "rolled_back", "enabled"):
         if column in row:
             row[column] = to_bool(row[column])
     return row

@@ -16,6 +16,7 @@ KEYS = {
     "assistants": ("assistant_id",),
     "assistant_versions": ("assistant_id", "version"),
     "store_items": ("item_id",),
+    "crons": ("cron_id",),
 }
 
 

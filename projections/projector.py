@@ -1,5 +1,5 @@
 """What each event does to the views: threads, runs, checkpoints, the run audit,
-assistants and store items.
+assistants, store items and crons.
 
 `ViewProjector.apply` takes a batch of (log position, event), folds it into row changes
 and writes them with the tracking position in one transaction: a batch is applied
@@ -60,10 +60,10 @@ class ViewProjector:
     def _apply(self, batch: Batch, track: bool) -> Changes:
         with self.views.relaxed_transaction() as cursor:
             changes = Changes(cursor, self.prefix)
-            thread_ids, run_ids, assistant_ids = _rows_to_load(batch)
+            thread_ids, run_ids, assistant_ids, cron_ids = _rows_to_load(batch)
             changes.threads.update(self._threads.take(thread_ids))
             changes.runs.update(self._runs.take(run_ids))
-            changes.load(thread_ids - changes.threads.keys(), run_ids - changes.runs.keys(), assistant_ids)
+            changes.load(thread_ids - changes.threads.keys(), run_ids - changes.runs.keys(), assistant_ids, cron_ids)
             for position, event in batch:
                 fold(changes, position, event)
             changes.write()
@@ -72,12 +72,15 @@ class ViewProjector:
         return changes
 
 
-def _rows_to_load(batch: Batch) -> tuple[set[UUID], set[UUID], set[UUID]]:
-    """The threads, runs and assistants the batch touches that existed before it."""
-    threads, runs, new_runs, assistants = set(), set(), set(), set()
+def _rows_to_load(batch: Batch) -> tuple[set[UUID], set[UUID], set[UUID], set[UUID]]:
+    """The threads, runs, assistants and crons the batch touches that existed before it."""
+    threads, runs, new_runs, assistants, crons = set(), set(), set(), set(), set()
     for _, event in batch:
         if isinstance(event, ev.AssistantEvent):
             assistants.add(event.originator_id)
+            continue
+        if isinstance(event, ev.CronEvent):
+            crons.add(event.originator_id)
             continue
         if isinstance(event, ev.StoreEvent):
             continue
@@ -86,16 +89,20 @@ def _rows_to_load(batch: Batch) -> tuple[set[UUID], set[UUID], set[UUID]]:
             new_runs.add(event.run_id)
         elif not isinstance(event, ev.RunRejected) and (run_id := getattr(event, "run_id", None)):
             runs.add(run_id)
-    return threads, runs - new_runs, assistants
+    return threads, runs - new_runs, assistants, crons
 
 
-def fold(changes: Changes, position: int, event: ev.ThreadEvent | ev.AssistantEvent | ev.StoreEvent) -> None:
+def fold(changes: Changes, position: int,
+         event: ev.ThreadEvent | ev.AssistantEvent | ev.StoreEvent | ev.CronEvent) -> None:
     """What one event does to the rows of the views."""
     if isinstance(event, ev.AssistantEvent):
         _fold_assistant(changes, event)
         return
     if isinstance(event, ev.StoreEvent):
         _fold_store_item(changes, event)
+        return
+    if isinstance(event, ev.CronEvent):
+        _fold_cron(changes, event)
         return
     if isinstance(event, ev.ThreadCreated):
         _thread_created(changes, event)
@@ -262,6 +269,28 @@ def _fold_store_item(changes: Changes, event: ev.StoreEvent) -> None:
         case ev.StoreItemDeleted():
             changes.store_items.pop(item_id, None)
             changes.store_deletions.add(item_id)
+
+
+def _fold_cron(changes: Changes, event: ev.CronEvent) -> None:
+    match event:
+        case ev.CronCreated():
+            changes.crons[event.originator_id] = {
+                "cron_id": event.originator_id, **_cron_columns(event.spec), "next_run_date": event.next_run_date,
+                "created_at": event.timestamp, "updated_at": event.timestamp, "owner": event.owner, "deleted": False,
+            }
+        case ev.CronUpdated():
+            changes.crons[event.originator_id].update(
+                **_cron_columns(event.spec), next_run_date=event.next_run_date, updated_at=event.timestamp)
+        case ev.CronFired():
+            changes.crons[event.originator_id].update(next_run_date=event.next_run_date, updated_at=event.timestamp)
+        case ev.CronDeleted():
+            changes.crons[event.originator_id].update(deleted=True, updated_at=event.timestamp)
+
+
+def _cron_columns(spec: ev.CronSpec) -> dict[str, Any]:
+    return {"assistant_id": spec.assistant_id, "thread_id": spec.thread_id, "schedule": spec.schedule,
+            "timezone": spec.timezone, "end_time": spec.end_time, "payload": spec.payload, "metadata": spec.metadata,
+            "on_run_completed": spec.on_run_completed, "enabled": spec.enabled}
 
 
 def _spec_columns(spec: ev.AssistantSpec) -> dict[str, Any]:

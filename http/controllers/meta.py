@@ -19,7 +19,7 @@ class MetaController(Controller):
     async def info(self) -> Info:
         return Info(
             version=f"threadlog {version('threadlog')}", langgraph_py_version=version("langgraph"),
-            flags={"assistants": True, "crons": False, "store": True, "langsmith": False, "event_log": True,
+            flags={"assistants": True, "crons": True, "store": True, "langsmith": False, "event_log": True,
                    "audit": True},
             host={"kind": "self-hosted", "python": platform.python_version()},
         )

@@ -7,10 +7,10 @@ creates them; the views are ours. Each migration is a module with VERSION and
 
 from types import ModuleType
 
-from threadlog.ops.migrations import store_0003, views_0001, workers_0002
+from threadlog.ops.migrations import crons_0004, store_0003, views_0001, workers_0002
 from threadlog.projections.database import Views
 
-MIGRATIONS: list[ModuleType] = [views_0001, workers_0002, store_0003]
+MIGRATIONS: list[ModuleType] = [views_0001, workers_0002, store_0003, crons_0004]
 LIVE_PREFIX = "tl_"
 _LOCK_KEY = 0x7468726561646C6F  # "threadlo": one migrator at a time on PostgreSQL
 

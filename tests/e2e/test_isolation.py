@@ -145,3 +145,21 @@ def test_each_owner_has_a_store_of_its_own(guarded) -> None:
     with as_(guarded, KEYS["alice"]) as alice:
         mine = alice.get("/store/items", params={"namespace": "memories", "key": "favourite"})
         assert mine.json()["value"] == {"colour": "blue"}
+
+
+def test_another_owners_crons_answer_404_and_stay_out_of_searches(guarded, alices) -> None:
+    yearly = {"assistant_id": "agent", "schedule": "0 0 1 1 *", "input": SF}
+    with as_(guarded, KEYS["alice"]) as alice:
+        cron = alice.post(f"/threads/{alices['thread']}/runs/crons", json=yearly).json()
+    with as_(guarded, KEYS["bob"]) as bob:
+        path = f"/runs/crons/{cron['cron_id']}"
+        assert [bob.get(path).status_code, bob.patch(path, json={"enabled": False}).status_code,
+                bob.delete(path).status_code] == [404, 404, 404]
+        assert bob.post(f"/threads/{alices['thread']}/runs/crons", json=yearly).status_code == 404
+        assert bob.post("/runs/crons/search", json={}).json() == []
+        assert bob.post("/runs/crons/count", json={}).json() == 0
+    with as_(guarded, ADMIN) as admin:
+        assert admin.get(f"/runs/crons/{cron['cron_id']}").json()["user_id"] == "alice"
+    with as_(guarded, KEYS["alice"]) as alice:
+        assert alice.get(f"/runs/crons/{cron['cron_id']}").json()["enabled"] is True
+        assert alice.delete(f"/runs/crons/{cron['cron_id']}").status_code == 204

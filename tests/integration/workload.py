@@ -1,6 +1,7 @@
 """A randomised workload of commands on a few threads: every kind of event, in any order."""
 
 import random
+from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
 from tests.unit.history import ASSISTANT, checkpoint
@@ -116,5 +117,22 @@ class Workload:
         else:
             self.app.put_store_item(owner, namespace, key, {"n": self.rng.randrange(100)})
 
+    def cron(self, thread_id: UUID) -> None:
+        """Create, change, fire or delete one of a few crons on this thread."""
+        cron_id = UUID(int=self.rng.randrange(8))
+        choice = self.rng.randrange(6)
+        if choice == 0:
+            spec = ev.CronSpec(assistant_id=str(ASSISTANT), thread_id=thread_id, schedule="* * * * * *",
+                               payload={"input": {"n": 1}}, metadata={"c": self.rng.randrange(3)})
+            self.app.create_cron(cron_id, spec, owner=self.rng.choice([None, "ann"]))
+        elif choice == 1:
+            self.app.update_cron(cron_id, {"enabled": self.rng.random() < 0.7}, {"input": {"n": 2}})
+        elif choice in (2, 3, 4):
+            due = self.app.get_cron(cron_id).next_run_date
+            if due is not None and due <= datetime.now(UTC):  # every second: due soon after creation
+                self.app.fire_cron(cron_id, due)
+        else:
+            self.app.delete_cron(cron_id)
+
     COMMANDS = [create_run, create_run, claim, claim, progress, progress, finish, finish, cancel, stop_cancelled,
-                metadata, state, copy, delete_or_recreate, store_item]
+                metadata, state, copy, delete_or_recreate, store_item, cron, cron]

@@ -43,7 +43,7 @@ def every_event() -> list[ev.ThreadEvent]:
     g.event(ev.RunRequeued, run_id=RUN, attempt=2, reason="lease expired")
     g.event(ev.RunDeleted, run_id=RUN)
     g.event(ev.ThreadDeleted, reason="bye")
-    return g.events + assistant_events() + store_events()
+    return g.events + assistant_events() + store_events() + cron_events()
 
 
 def assistant_events() -> list[ev.AssistantEvent]:
@@ -66,8 +66,21 @@ def store_events() -> list[ev.StoreEvent]:
     ]
 
 
+def cron_events() -> list[ev.CronEvent]:
+    common = {"originator_id": uuid4(), "timestamp": datetime(2026, 1, 1, tzinfo=UTC)}
+    spec = ev.CronSpec(assistant_id=str(uuid4()), thread_id=uuid4(), schedule="*/5 * * * *", timezone="Europe/Paris",
+                       end_time=datetime(2027, 1, 1, tzinfo=UTC), payload={"input": NESTED}, metadata={"a": 1})
+    due = datetime(2026, 1, 1, 0, 5, tzinfo=UTC)
+    return [
+        ev.CronCreated(originator_version=1, spec=spec, owner="ann", next_run_date=due, **common),
+        ev.CronUpdated(originator_version=2, spec=spec, next_run_date=None, **common),
+        ev.CronFired(originator_version=3, due=due, next_run_date=due, **common),
+        ev.CronDeleted(originator_version=4, **common),
+    ]
+
+
 def test_every_event_type_is_covered_by_the_round_trip_test() -> None:
-    bases = (ev.ThreadEvent, ev.AssistantEvent, ev.StoreEvent)
+    bases = (ev.ThreadEvent, ev.AssistantEvent, ev.StoreEvent, ev.CronEvent)
     stored_types = {c for c in vars(ev).values() if isinstance(c, type) and issubclass(c, bases)}
     assert stored_types - set(bases) == {type(e) for e in every_event()}
 
