@@ -24,6 +24,7 @@ from threadlog.http.auth import api_key_middleware, parse_keys
 from threadlog.http.hub import Hub
 from threadlog.http.services import ApiSettings, Services
 from threadlog.ops.migrations import LIVE_PREFIX
+from threadlog.ops.memory import limit_malloc_arenas
 from threadlog.ops.runtime import Runtime, graphs_config_path
 from threadlog.ops.settings import Settings, SettingsError
 from threadlog.ops.store import describe_store
@@ -48,6 +49,7 @@ def add_command(commands: argparse._SubParsersAction) -> None:
 
 
 def run_serve(settings: Settings, args: argparse.Namespace) -> int:
+    limit_malloc_arenas()
     if args.config:
         settings = replace(settings, graphs_config=str(Path(args.config).resolve()))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

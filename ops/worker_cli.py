@@ -6,6 +6,7 @@ import logging
 import os
 import signal
 
+from threadlog.ops.memory import limit_malloc_arenas
 from threadlog.ops.runtime import Runtime
 from threadlog.ops.settings import Settings
 from threadlog.ops.store import describe_store
@@ -21,6 +22,7 @@ def add_command(commands: argparse._SubParsersAction) -> None:
 
 
 def run_worker(settings: Settings, args: argparse.Namespace) -> int:
+    limit_malloc_arenas()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     asyncio.run(_work(settings, args.parent))
     return 0

@@ -5,7 +5,7 @@ rollback), joins some runs, reads state; for `--seconds`. Reported: requests/s, 
 latency by kind of request, responses by status code. Then the consistency check: every
 acknowledged run ends with exactly one outcome, no two runs of a thread overlapped, and
 the views equal a rebuild from the log. The server's memory (RSS) is sampled as runs
-accumulate, to show it stays flat.
+accumulate under load, to show it stays flat, and once more after every run was joined.
 
     python -m threadlog.ops.bench.load [--seconds 30] [--clients 16] [--postgres]
 """
@@ -152,10 +152,15 @@ def report(tally: Tally, elapsed: float, memory: list[tuple[int, float]], proble
         [kind, len(values), statistics.median(values), sorted(values)[min(len(values) - 1, int(len(values) * 0.99))]]
         for kind, values in sorted(tally.latencies.items())])
     print("responses by status: " + _statuses(tally.statuses) + "; final joins: " + _statuses(tally.final_joins))
-    shown = [*memory[:-1:max(1, len(memory) // 8)], memory[-1]]
-    print("server memory (RSS) as runs accumulated: " + ", ".join(f"{r:,} runs {mb:.0f} MB" for r, mb in shown))
-    if baseline := next(((r, mb) for r, mb in memory if r >= 1000), None):
-        print(f"memory at {memory[-1][0]:,} runs vs at {baseline[0]:,}: {memory[-1][1] / baseline[1]:.2f}")
+    under_load, drained = memory[:-1], memory[-1]
+    shown = under_load[::max(1, len(under_load) // 8)]
+    shown += under_load[-1:] if shown[-1] != under_load[-1] else []
+    print("server memory (RSS) under load as runs accumulated: "
+          + ", ".join(f"{r:,} runs {mb:.0f} MB" for r, mb in shown) + f"; after joining every run {drained[1]:.0f} MB")
+    if baseline := next(((r, mb) for r, mb in under_load if r >= 1000), None):
+        last = under_load[-1]
+        print(f"memory under load at {last[0]:,} runs vs at {baseline[0]:,}: {last[1] / baseline[1]:.2f}; "
+              f"after joining every run: {drained[1] / baseline[1]:.2f}")
     print("consistency: " + ("every acknowledged run ended exactly once; views equal a rebuild from the log"
                               if not problems else f"{len(problems)} problems, e.g. {problems[:3]}"))
 
