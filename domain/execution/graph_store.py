@@ -17,10 +17,16 @@ from langgraph.store.base import (
     SearchItem,
     SearchOp,
 )
-
 from threadlog.domain.application import Threads
 from threadlog.domain.execution.saver import Offload
 from threadlog.domain.ports import StoredItem, StoreReader
+
+
+class SemanticSearchUnsupportedError(ValueError):
+    """A search by `query` (meaning, not values): the store keeps no embeddings to answer it."""
+
+    def __init__(self) -> None:
+        super().__init__("threadlog's store has no semantic index: search with filter")
 
 
 class RunStore(BaseStore):
@@ -47,7 +53,7 @@ class RunStore(BaseStore):
                 return None
             case SearchOp():
                 if op.query:
-                    raise NotImplementedError("threadlog's store has no semantic index: search with filter")
+                    raise SemanticSearchUnsupportedError()
                 found = self.reader.search(self.owner, list(op.namespace_prefix), filter=op.filter, limit=op.limit,
                                            offset=op.offset)
                 return [SearchItem(**_fields(item)) for item in found]

@@ -15,12 +15,20 @@ from threadlog.http.controllers.threads import visible_thread
 from threadlog.http.errors import InvalidInputError, parse_id
 from threadlog.http.paging import page_limit, page_offset
 from threadlog.http.run_requests import resolve_assistant
-from threadlog.http.schemas.crons import Cron, CronCount, CronCreate, CronPatch, CronRun, CronSearch, ThreadCronCreate
+from threadlog.http.schemas.crons import (
+    Cron,
+    CronCount,
+    CronCreate,
+    CronPatch,
+    CronSearch,
+    ThreadCronCreate,
+)
+from threadlog.http.schemas.runs import RunOptions
 from threadlog.http.services import Services
 from threadlog.projections.database import Row
 
 CRON_FIELDS = {"schedule", "timezone", "end_time", "enabled", "on_run_completed", "metadata"}
-RUN_FIELDS = set(CronRun.__struct_fields__)
+RUN_FIELDS = set(RunOptions.__struct_fields__)
 
 
 async def visible_cron(services: Services, cron_id: str, owner: str | None) -> Row:

@@ -4,49 +4,31 @@ from datetime import datetime
 from typing import Any, Literal
 
 from msgspec import UNSET, Struct, UnsetType
-
-from threadlog.http.schemas.runs import AssistantRef, Strategy, StreamMode
+from threadlog.http.schemas.runs import AssistantRef, RunOptions, Strategy, StreamMode
 
 OnRunCompleted = Literal["delete", "keep"]
 CronSort = Literal["cron_id", "assistant_id", "thread_id", "next_run_date", "end_time", "created_at", "updated_at"]
 
 
-class CronRun(Struct, forbid_unknown_fields=True):
-    """The run a cron starts each time, as a run request says it."""
-
-    input: Any = None
-    metadata: dict[str, Any] = {}
-    config: dict[str, Any] = {}
-    context: dict[str, Any] | None = None
-    webhook: str | None = None
-    interrupt_before: Literal["*"] | list[str] | None = None
-    interrupt_after: Literal["*"] | list[str] | None = None
-    stream_mode: StreamMode | list[StreamMode] = "values"
-    stream_subgraphs: bool = False
-    stream_resumable: bool = False
-    checkpoint_during: bool | None = None
-    durability: Literal["sync", "async", "exit"] | None = None
-
-
-class CronCreate(CronRun, forbid_unknown_fields=True, kw_only=True):
-    """A cron whose every run gets a thread of its own."""
+class CronSchedule(RunOptions, forbid_unknown_fields=True, kw_only=True):
+    """When a cron starts its run, and the run it starts."""
 
     assistant_id: AssistantRef
     schedule: str
     timezone: str | None = None
     end_time: datetime | None = None
     enabled: bool = True
+
+
+class CronCreate(CronSchedule, forbid_unknown_fields=True, kw_only=True):
+    """A cron whose every run gets a thread of its own."""
+
     on_run_completed: OnRunCompleted = "delete"
 
 
-class ThreadCronCreate(CronRun, forbid_unknown_fields=True, kw_only=True):
+class ThreadCronCreate(CronSchedule, forbid_unknown_fields=True, kw_only=True):
     """A cron whose runs all go to one thread."""
 
-    assistant_id: AssistantRef
-    schedule: str
-    timezone: str | None = None
-    end_time: datetime | None = None
-    enabled: bool = True
     multitask_strategy: Strategy = "enqueue"
 
 

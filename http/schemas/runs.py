@@ -4,7 +4,6 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from msgspec import Meta, Struct
-
 from threadlog.http.schemas.common import Checkpoint
 
 Strategy = Literal["reject", "enqueue", "interrupt", "rollback"]
@@ -20,12 +19,10 @@ class Command(Struct, forbid_unknown_fields=True):
     goto: Any = None
 
 
-class RunCreate(Struct, forbid_unknown_fields=True):
-    """What every run request may say; the two kinds below add their own fields and defaults."""
+class RunOptions(Struct, forbid_unknown_fields=True, kw_only=True):
+    """How a run is to execute: what run requests and cron jobs both say."""
 
-    assistant_id: AssistantRef
     input: Any = None
-    command: Command | None = None
     metadata: dict[str, Any] = {}
     config: dict[str, Any] = {}
     context: dict[str, Any] | None = None
@@ -35,11 +32,18 @@ class RunCreate(Struct, forbid_unknown_fields=True):
     stream_mode: StreamMode | list[StreamMode] = "values"
     stream_subgraphs: bool = False
     stream_resumable: bool = False
+    checkpoint_during: bool | None = None
+    durability: Literal["sync", "async", "exit"] | None = None
+
+
+class RunCreate(RunOptions, forbid_unknown_fields=True, kw_only=True):
+    """What every run request may say; the two kinds below add their own fields and defaults."""
+
+    assistant_id: AssistantRef
+    command: Command | None = None
     feedback_keys: list[str] | None = None
     on_disconnect: Literal["cancel", "continue"] = "continue"
     after_seconds: Delay = 0
-    checkpoint_during: bool | None = None
-    durability: Literal["sync", "async", "exit"] | None = None
     langsmith_tracer: dict[str, Any] | None = None
     strict_resume: bool | None = None
 
